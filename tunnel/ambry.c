@@ -115,10 +115,28 @@ int
 ambry_wrap(struct ambry_entry *e, const uint8_t kek[32], uint64_t fs,
     uint64_t fd, const struct ambry_header *h, const uint8_t ss[32])
 {
+	uint8_t		unwrap[SANCTUM_KEY_LEN];
+	int		ret;
+
+	if (sanctum_base_key(unwrap, kek, fs, fd,
+	    SANCTUM_PURPOSE_KEK_UNWRAP) == -1)
+		return (-1);
+	ret = ambry_wrap_derived(e, unwrap, fs, fd, h, ss);
+	sanctum_wipe(unwrap, sizeof(unwrap));
+	return (ret);
+}
+
+/* Wrap with an already derived unwrap KEK (bundles reuse it per device). */
+int
+ambry_wrap_derived(struct ambry_entry *e, const uint8_t unwrap_kek[32],
+    uint64_t fs, uint64_t fd, const struct ambry_header *h,
+    const uint8_t ss[32])
+{
 	uint8_t		w[SANCTUM_KEY_LEN], aad[88], nonce[SANCTUM_NONCE_LEN];
 	int		ret;
 
-	if (ambry_key(w, kek, fs, fd, h->seed, h->generation, e->tunnel) == -1)
+	if (sanctum_ambry_wrap_key(w, unwrap_kek, fs, fd, h->seed,
+	    h->generation, e->tunnel) == -1)
 		return (-1);
 	ambry_aad(aad, e->tunnel, h->expires, fs, fd, h->generation, h->seed);
 	sanctum_fixed_nonce(nonce);

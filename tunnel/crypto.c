@@ -222,3 +222,10 @@ sanctum_fixed_nonce(uint8_t nonce[12])
 	memset(nonce, 0, 12);
 	nonce[11] = 0x01;
 }
+
+/* SHA-256, for fingerprints and file digests (never for keys). */
+void
+sanctum_sha256(uint8_t out[32], const void *data, size_t len)
+{
+	crypto_hash_sha256(out, data, len);
+}

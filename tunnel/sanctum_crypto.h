@@ -83,6 +83,7 @@ int	sanctum_aead_oneshot_open(const uint8_t key[32], uint8_t *data,
 	    size_t len, const uint8_t *aad, size_t aadlen,
 	    const uint8_t nonce[12], const uint8_t tag[16]);
 void	sanctum_fixed_nonce(uint8_t nonce[12]);
+void	sanctum_sha256(uint8_t out[32], const void *, size_t);
 
 /* kdf.c */
 const char *sanctum_purpose_label(int purpose);

@@ -356,6 +356,18 @@ enum sanctum_err ambry_unwrap(uint8_t ss[32], const uint8_t kek[32],
 		    const uint8_t seed[64], const uint8_t key[32],
 		    const uint8_t tag[16], uint64_t now);
 uint16_t	 ambry_expires_for(uint64_t now, uint32_t days);
+int		 ambry_wrap_derived(struct ambry_entry *,
+		    const uint8_t unwrap_kek[32], uint64_t fs, uint64_t fd,
+		    const struct ambry_header *, const uint8_t ss[32]);
+
+/* ambry_bundle.c: the device KEK of one id, and the source of new secrets. */
+typedef int	(*ambry_kek_fn)(void *arg, uint64_t flock, uint8_t id,
+		    uint8_t kek[32]);
+typedef void	(*ambry_random_fn)(void *arg, void *buf, size_t len);
+size_t		 ambry_bundle_size(uint64_t flock_a, uint64_t flock_b);
+int		 ambry_bundle_build(uint8_t *buf, size_t len, uint64_t flock_a,
+		    uint64_t flock_b, const struct ambry_header *,
+		    ambry_kek_fn, ambry_random_fn, void *arg);
 int		 ambry_expired(const uint8_t expires[2], uint64_t now);
 
 /* shroud.c */
