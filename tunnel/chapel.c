@@ -19,6 +19,7 @@
 
 static struct exchange		ex;
 static struct sanctum_proc	*self;
+static int			rekey_wanted;
 
 /* Seconds since t, never negative when another process's clock read is newer. */
 static uint64_t
@@ -230,12 +231,18 @@ shroud_install(void)
 	sanctum_wipe(key, sizeof(key));
 }
 
-/* A forced rekey from the control socket (ours, docs/control.md). */
+/*
+ * A forced rekey from the control socket (ours, docs/control.md); one that
+ * arrives during an exchange is started as soon as that one is done.
+ */
 static void
 rekey_check(void)
 {
-	if (!atomic_exchange(&sanctum->state->rekey, 0) || ex.have_offer)
+	if (atomic_exchange(&sanctum->state->rekey, 0))
+		rekey_wanted = 1;
+	if (!rekey_wanted || ex.have_offer)
 		return;
+	rekey_wanted = 0;
 	ex.offer_force = 1;
 	ex.offer_next = 0;
 }

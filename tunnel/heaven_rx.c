@@ -156,6 +156,12 @@ tun_read_batch(struct sanctum_proc *p)
 			packet_put(pkt);
 			continue;
 		}
+		/* A peer drops anything but IPv4 from a tun device; so do we. */
+		if (!p->cfg->tap && (PAYLOAD(pkt)[0] >> 4) != 4) {
+			counter_add(CTR_TX_NOT_IPV4, 1);
+			packet_put(pkt);
+			continue;
+		}
 		pkt->length = (uint32_t)n;
 		pkt->next = SANCTUM_NEXT_PACKET;
 		(void)packet_send_to(SHM_RING_BLESS, pkt, SANCTUM_PROC_BLESS);

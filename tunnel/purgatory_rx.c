@@ -48,16 +48,17 @@ prefilter(const uint8_t *d, size_t len)
 {
 	struct sanctum_state	*st = sanctum->state;
 	struct sanctum_data_hdr	h;
+	uint32_t		spi = get_be32(d);
 	uint64_t		last;
 
-	if (sanctum_data_header(d, len, &h) != SANCTUM_OK) {
-		counter_add(CTR_RX_MALFORMED, 1);
+	if (spi == atomic_load(&st->rx_pending) && spi != 0)
+		return (0);
+	if (spi != atomic_load(&st->rx.spi) || spi == 0) {
+		counter_add(CTR_RX_UNKNOWN_SPI, 1);
 		return (-1);
 	}
-	if (h.spi == atomic_load(&st->rx_pending))
-		return (0);
-	if (h.spi != atomic_load(&st->rx.spi)) {
-		counter_add(CTR_RX_UNKNOWN_SPI, 1);
+	if (sanctum_data_header(d, len, &h) != SANCTUM_OK) {
+		counter_add(CTR_RX_MALFORMED, 1);
 		return (-1);
 	}
 	last = atomic_load(&st->last_pn);

@@ -65,6 +65,7 @@ enum sanctum_counter {
 	CTR_OFFER_STALE,	/* offer timestamp outside the window */
 	CTR_OFFER_IGNORED,	/* wrong type, reflected, wrong id */
 	CTR_OFFER_NOKEY,	/* no secret to check it with */
+	CTR_TX_NOT_IPV4,	/* tun mode carries IPv4 only */
 	CTR_TX_NO_SA,		/* nothing to encrypt with */
 	CTR_TX_SA_EXPIRED,	/* hard lifetime reached */
 	CTR_TX_NO_PEER,		/* peer address unknown */

@@ -33,6 +33,7 @@ static const char	*counter_names[CTR_MAX] = {
 	[CTR_OFFER_STALE] = "offer-stale",
 	[CTR_OFFER_IGNORED] = "offer-ignored",
 	[CTR_OFFER_NOKEY] = "offer-no-key",
+	[CTR_TX_NOT_IPV4] = "tx-not-ipv4",
 	[CTR_TX_NO_SA] = "tx-no-sa",
 	[CTR_TX_SA_EXPIRED] = "tx-sa-expired",
 	[CTR_TX_NO_PEER] = "tx-no-peer",
