@@ -46,6 +46,8 @@ static const struct proc_desc	proc_table[] = {
 	{ SANCTUM_PROC_HEAVEN_TX,	heaven_tx_main },
 	{ SANCTUM_PROC_CONFESS,		confess_main },
 	{ SANCTUM_PROC_CHAPEL,		chapel_main },
+	{ SANCTUM_PROC_PILGRIM,		pilgrim_main },
+	{ SANCTUM_PROC_SHRINE,		shrine_main },
 };
 
 struct guardian {

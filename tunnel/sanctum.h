@@ -268,5 +268,7 @@ void		 bless_main(struct sanctum_proc *) __attribute__((noreturn));
 void		 confess_main(struct sanctum_proc *) __attribute__((noreturn));
 void		 chapel_main(struct sanctum_proc *) __attribute__((noreturn));
 void		 control_main(struct sanctum_proc *) __attribute__((noreturn));
+void		 pilgrim_main(struct sanctum_proc *) __attribute__((noreturn));
+void		 shrine_main(struct sanctum_proc *) __attribute__((noreturn));
 
 #endif
