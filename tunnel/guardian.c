@@ -123,6 +123,8 @@ proc_spawn(const struct proc_desc *d)
 		worker_signals();
 		worker_stdio();
 		(void)prctl(PR_SET_NAME, name);
+		proctitle_set("%s [%s]", g.cfg->instance[0] ? g.cfg->instance :
+		    "sanctum", name);
 		log_init(name, 2);
 		g.proc.type = d->type;
 		g.proc.name = name;
@@ -425,6 +427,7 @@ guardian_run(struct sanctum_config *cfg, int daemonize)
 	}
 	pidfile_write();
 	(void)prctl(PR_SET_NAME, "guardian");
+	proctitle_set("%s [guardian]", cfg->instance);
 	log_msg("started instance=%s mode=%s", cfg->instance,
 	    config_mode_name(cfg->mode));
 

@@ -60,6 +60,7 @@ main(int argc, char **argv)
 	char				err[1024];
 	int				ch, daemonize = 0, check = 0;
 
+	proctitle_init(argc, argv);
 	while ((ch = getopt(argc, argv, "c:dhnv")) != -1) {
 		switch (ch) {
 		case 'c':

@@ -239,6 +239,11 @@ void		 fatal(const char *fmt, ...)
 void		 guardian_run(struct sanctum_config *, int daemonize)
 		    __attribute__((noreturn));
 
+/* proctitle.c */
+void		 proctitle_init(int, char **);
+void		 proctitle_set(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
 /* logsink.c */
 int		 logsink_open(int daemonized, const char *logfile);
 void		 logsink_drain(int fd);
