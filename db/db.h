@@ -18,7 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DB_SCHEMA_VERSION	3		/* latest migration */
+#define DB_SCHEMA_VERSION	4		/* latest migration */
 #define DB_APPLICATION_ID	0x53434442	/* "SCDB" in the file header */
 #define DB_BUSY_TIMEOUT_MS	5000		/* wait for the other writer */
 #define DB_JOURNAL_LIMIT	(16 * 1024 * 1024)	/* WAL kept after reset */
@@ -43,6 +43,7 @@
 #define DB_BUNDLES_KEPT		2	/* generations kept per flock pair */
 #define DB_TOKEN_LOOKUP_LEN	16	/* public token handle */
 #define DB_TOKEN_VERIFIER_LEN	32	/* non-invertible token verifier */
+#define DB_TOKEN_SEALED_MAX	1024	/* sealed enrollment material */
 
 struct db;
 
@@ -324,6 +325,15 @@ enum db_token_status db_token_redeem(struct db *, const char *actor,
 		    const uint8_t lookup[DB_TOKEN_LOOKUP_LEN],
 		    const uint8_t verifier[DB_TOKEN_VERIFIER_LEN],
 		    uint32_t csid, struct db_token *out);
+int		 db_token_create_sealed(struct db *, const char *actor,
+		    const struct db_token_new *, const uint8_t *sealed,
+		    size_t len);
+int		 db_token_sealed(struct db *,
+		    const uint8_t lookup[DB_TOKEN_LOOKUP_LEN], uint8_t *buf,
+		    size_t cap, size_t *len);
+
+/* db_backup.c */
+int		 db_backup(struct db *, const char *path);
 
 /* db_report.c */
 int		 db_report_nodes(struct db *, db_node_cb, void *);

@@ -202,8 +202,21 @@ static const char *const migration3[] = {
 	NULL
 };
 
+/*
+ * 4: what an enrollment token hands over, sealed by the operator under a
+ * key derived from the token (docs/enrollment.md); the database cannot
+ * open it. It goes with its token.
+ */
+static const char *const migration4[] = {
+	"CREATE TABLE token_material ("
+	" token INTEGER PRIMARY KEY REFERENCES tokens(id) ON DELETE CASCADE,"
+	" sealed BLOB NOT NULL CHECK (length(sealed) BETWEEN 1 AND 1024)"
+	") STRICT",
+	NULL
+};
+
 static const char *const *const migrations[DB_SCHEMA_VERSION] = {
-	migration1, migration2, migration3
+	migration1, migration2, migration3, migration4
 };
 
 /* Apply migration `version` (1-based) if nobody did in the meantime. */

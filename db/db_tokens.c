@@ -2,7 +2,9 @@
  * Enrollment tokens. The database holds a public lookup handle and a
  * non-invertible verifier of each token, never the token. Redeeming is one
  * durable transaction whose UPDATE only matches an unused, unexpired row,
- * so a token works exactly once even with two redeemers racing.
+ * so a token works exactly once even with two redeemers racing. What a
+ * token hands over is stored sealed under a token-derived key, unreadable
+ * to the database.
  */
 
 #include <stdio.h>
@@ -36,10 +38,13 @@ db_obj_token(char *buf, size_t len, const uint8_t lookup[16])
 	    lookup[6], lookup[7]);
 }
 
-/* The work of db_token_create() inside its transaction. */
+/*
+ * The work of db_token_create() inside its transaction; sealed material
+ * (if any) goes into token_material in the same transaction.
+ */
 static int
 db_token_create_tx(struct db *db, const char *actor,
-    const struct db_token_new *n)
+    const struct db_token_new *n, const uint8_t *sealed, size_t len)
 {
 	sqlite3_stmt	*st;
 	char		 obj[32];
@@ -66,16 +71,28 @@ db_token_create_tx(struct db *db, const char *actor,
 	sqlite3_finalize(st);
 	if (rc == -1)
 		return (-1);
+	if (sealed != NULL) {
+		if ((st = db_prepare(db, "INSERT INTO token_material (token, "
+		    "sealed) VALUES (?, ?)")) == NULL)
+			return (-1);
+		sqlite3_bind_int64(st, 1, sqlite3_last_insert_rowid(db->sq));
+		sqlite3_bind_blob(st, 2, sealed, (int)len, SQLITE_STATIC);
+		rc = db_step_done(db, st, "token material");
+		sqlite3_finalize(st);
+		if (rc == -1)
+			return (-1);
+	}
 	db_obj_token(obj, sizeof(obj), n->lookup);
 	return (db_audit(db, actor, "token.create", obj, "flock %llx peer %02x "
-	    "name '%s' mode %s kek %d mbit %u expires %lld",
+	    "name '%s' mode %s kek %d mbit %u expires %lld sealed %zu bytes",
 	    (unsigned long long)n->flock, n->peer, n->name, n->mode,
-	    n->kek != 0, n->mbit, (long long)n->expires));
+	    n->kek != 0, n->mbit, (long long)n->expires, len));
 }
 
-/* Store a new token's verifiers and what it grants. */
-int
-db_token_create(struct db *db, const char *actor, const struct db_token_new *n)
+/* Check a new token and store it with its optional sealed material. */
+static int
+db_token_store(struct db *db, const char *actor, const struct db_token_new *n,
+    const uint8_t *sealed, size_t len)
 {
 	if (n->peer == 0 || !db_mode_ok(n->mode) || n->name == NULL ||
 	    !db_text_ok(n->name, DB_NAME_MAX)) {
@@ -89,9 +106,80 @@ db_token_create(struct db *db, const char *actor, const struct db_token_new *n)
 		    (long long)n->expires);
 		return (-1);
 	}
+	if (sealed != NULL && (len == 0 || len > DB_TOKEN_SEALED_MAX)) {
+		db_seterr(db, "token: sealed material of 1..%d bytes",
+		    DB_TOKEN_SEALED_MAX);
+		return (-1);
+	}
 	if (db_tx_begin(db, 1) == -1)
 		return (-1);
-	return (db_tx_done(db, db_token_create_tx(db, actor, n)));
+	return (db_tx_done(db, db_token_create_tx(db, actor, n, sealed, len)));
+}
+
+/* Store a new token's verifiers and what it grants. */
+int
+db_token_create(struct db *db, const char *actor, const struct db_token_new *n)
+{
+	return (db_token_store(db, actor, n, NULL, 0));
+}
+
+/*
+ * The same with the material the token hands over, sealed by the operator
+ * under a token-derived key: the database keeps it without being able to
+ * read it.
+ */
+int
+db_token_create_sealed(struct db *db, const char *actor,
+    const struct db_token_new *n, const uint8_t *sealed, size_t len)
+{
+	if (sealed == NULL) {
+		db_seterr(db, "token: no sealed material");
+		return (-1);
+	}
+	return (db_token_store(db, actor, n, sealed, len));
+}
+
+/*
+ * The sealed material of the token with this lookup handle: 0 with it in
+ * buf, 1 when the token has none or does not exist, -1 on error.
+ */
+int
+db_token_sealed(struct db *db, const uint8_t lookup[DB_TOKEN_LOOKUP_LEN],
+    uint8_t *buf, size_t cap, size_t *len)
+{
+	sqlite3_stmt	*st;
+	struct db_row	 r;
+	const uint8_t	*p;
+	size_t		 n;
+	int		 rc, ret = 1;
+
+	*len = 0;
+	if ((st = db_prepare(db, "SELECT m.token, m.sealed FROM token_material "
+	    "m JOIN tokens t ON t.id = m.token WHERE t.lookup = ?")) == NULL)
+		return (-1);
+	sqlite3_bind_blob(st, 1, lookup, DB_TOKEN_LOOKUP_LEN, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_row_init(&r, st);
+		p = db_row_blob_ptr(&r, 1, &n);
+		if (r.why == NULL && (n == 0 || n > DB_TOKEN_SEALED_MAX))
+			db_row_fail(&r, "sealed material of %zu bytes", n);
+		if (r.why != NULL) {
+			db_bad_row(db, "token_material",
+			    sqlite3_column_int64(st, 0), r.why);
+			ret = -1;
+		} else if (n > cap) {
+			db_seterr(db, "token material: %zu bytes do not fit "
+			    "in %zu", n, cap);
+			ret = -1;
+		} else {
+			memcpy(buf, p, n);
+			*len = n;
+			ret = 0;
+		}
+	} else if (rc != SQLITE_DONE)
+		ret = db_sqlerr(db, "token material");
+	sqlite3_finalize(st);
+	return (ret);
 }
 
 /* Look the token up and decide; fills out when it may be redeemed. */

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "cathedral_link.h"
 #include "exchange.h"
 #include "keyfile.h"
 #include "sanctum.h"
@@ -20,6 +21,7 @@
 static struct exchange		ex;
 static struct sanctum_proc	*self;
 static int			rekey_wanted;
+static uint64_t			ambry_switched;	/* last ambry (uptime) */
 
 /* Seconds since t, never negative when another process's clock read is newer. */
 static uint64_t
@@ -133,16 +135,29 @@ offer_check(uint64_t now)
 	exchange_start(now, "no-keys");
 }
 
+/* Have bless and confess wipe both SAs. */
+static void
+sa_erase(void)
+{
+	struct sanctum_state	*st = sanctum->state;
+
+	slot_erase(sanctum->slots[SHM_SLOT_RX], atomic_load(&st->rx.spi));
+	proc_wake(SANCTUM_PROC_CONFESS);
+	slot_erase(sanctum->slots[SHM_SLOT_TX], atomic_load(&st->tx.spi));
+	proc_wake(SANCTUM_PROC_BLESS);
+}
+
 /*
  * Dead peer (tunnel.md 4.8): 120 s without an authenticated packet erases
  * both SAs and, for an automatic peer, forgets its address; with a cathedral
- * and no configured peer, traffic goes back to the relay.
+ * and no configured peer, traffic goes back to the current cathedral.
  */
 static void
 dead_peer_check(uint64_t now)
 {
 	struct sanctum_state	*st = sanctum->state;
 	const struct sanctum_config *cfg = self->cfg;
+	struct sockaddr_in	cathedral;
 	uint64_t		hb = atomic_load(&st->heartbeat);
 
 	if (atomic_load(&st->rx.spi) == 0 || hb == 0 ||
@@ -150,7 +165,9 @@ dead_peer_check(uint64_t now)
 		return;
 	log_msg("peer is dead, erasing keys");
 	if (!cfg->peer_configured && cfg->cathedral_set) {
-		peer_set(cfg->cathedral.sin_addr.s_addr, cfg->cathedral.sin_port);
+		if (cathedral_addr_get(&cathedral))
+			peer_set(cathedral.sin_addr.s_addr,
+			    cathedral.sin_port);
 		ex.offer_next = now;
 	} else if (cfg->peer_auto) {
 		peer_set(0, 0);
@@ -158,12 +175,24 @@ dead_peer_check(uint64_t now)
 	} else {
 		ex.offer_next = now;
 	}
-	slot_erase(sanctum->slots[SHM_SLOT_RX], atomic_load(&st->rx.spi));
-	proc_wake(SANCTUM_PROC_CONFESS);
-	slot_erase(sanctum->slots[SHM_SLOT_TX], atomic_load(&st->tx.spi));
-	proc_wake(SANCTUM_PROC_BLESS);
+	sa_erase();
 	exchange_offer_discard(&ex);
 	atomic_store(&st->heartbeat, 0);
+}
+
+/*
+ * An ambry switch must end in a completed exchange within 75 s, else both
+ * SAs are erased (tunnel.md 4.10): a device whose KEK was renewed is cut off.
+ */
+static void
+ambry_timeout_check(uint64_t now)
+{
+	if (!ex.ambry_switch || since(now, ambry_switched) <
+	    CATHEDRAL_AMBRY_TIMEOUT)
+		return;
+	log_msg("no key exchange since the ambry switch, erasing keys");
+	ex.ambry_switch = 0;
+	sa_erase();
 }
 
 /* Map an exchange result onto its counter; peer address learning on SEEN. */
@@ -232,6 +261,27 @@ shroud_install(void)
 }
 
 /*
+ * A cathedral datagram; an ambry with a new traffic secret replaces the
+ * secret, drops the offer in progress and starts an exchange under the new
+ * secret, with its 75 s deadline (tunnel.md 4.10).
+ */
+static void
+cathedral_received(struct sanctum_packet *pkt, uint64_t now)
+{
+	uint8_t		ss[32];
+
+	if (cathedral_link_recv(pkt, now, ss)) {
+		exchange_set_secret(&ex, ss);
+		exchange_offer_discard(&ex);
+		ex.ambry_switch = 1;
+		ambry_switched = now;
+		shroud_install();
+		exchange_start(now, "ambry");
+	}
+	sanctum_wipe(ss, sizeof(ss));
+}
+
+/*
  * A forced rekey from the control socket (ours, docs/control.md); one that
  * arrives during an exchange is started as soon as that one is done.
  */
@@ -264,6 +314,7 @@ chapel_main(struct sanctum_proc *p)
 	exchange_init(&ex, &env, p->cfg->cathedral_flock,
 	    p->cfg->cathedral_flock_dst, p->cfg->tun_spi);
 	secret_load();
+	cathedral_link_init(p, NULL);
 	shm_keep(p->shm, keep, sizeof(keep) / sizeof(keep[0]));
 	sandbox_enter(p, NULL, 0);
 	if (!p->cfg->cathedral_set)
@@ -283,8 +334,14 @@ chapel_main(struct sanctum_proc *p)
 		}
 		last_wall = wall;
 		last_now = now;
+		cathedral_link_tick(now, ex.local_id);
 		while ((pkt = packet_take(SHM_RING_CHAPEL)) != NULL) {
-			offer_received(pkt, now);
+			if (p->cfg->cathedral_set && sanctum_offer_magic(
+			    PACKET_DATA(pkt), pkt->length) ==
+			    SANCTUM_MAGIC_KATEDRAL)
+				cathedral_received(pkt, now);
+			else
+				offer_received(pkt, now);
 			packet_put(pkt);
 		}
 		rekey_check();
@@ -292,6 +349,7 @@ chapel_main(struct sanctum_proc *p)
 			grace--;
 		else
 			dead_peer_check(now);
+		ambry_timeout_check(now);
 		if (ex.have_offer)
 			exchange_tick(&ex, now, atomic_load(&sanctum->state->rx.spi),
 			    atomic_load(&sanctum->state->rx.pkt));
@@ -300,5 +358,6 @@ chapel_main(struct sanctum_proc *p)
 		proc_suspend(p->type, 1);
 	}
 	exchange_clear(&ex);
+	cathedral_link_clear();
 	exit(0);
 }

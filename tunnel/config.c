@@ -294,6 +294,20 @@ config_mode_procs(int mode)
 	return (0);
 }
 
+/* The name of a cathedral_limit entry. */
+const char *
+config_limit_name(int limit)
+{
+	static const char	*names[CONFIG_LIMIT_MAX] = {
+		"tunnels", "liturgies", "sources", "seeds", "offer-rate",
+		"offer-burst"
+	};
+
+	if (limit < 0 || limit >= CONFIG_LIMIT_MAX)
+		return (NULL);
+	return (names[limit]);
+}
+
 /* The name "mode" takes for a mode ("default" is read as tunnel). */
 const char *
 config_mode_name(int mode)

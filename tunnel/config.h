@@ -62,6 +62,15 @@
 /* config_load_flags(). */
 #define CONFIG_LOAD_NUMERIC_HOSTS	0x01	/* cathedral host: no DNS */
 
+/* cathedral_limit names (ours): bounds of the cathedral's tables. */
+#define CONFIG_LIMIT_TUNNELS		0	/* tunnel entries */
+#define CONFIG_LIMIT_LITURGIES		1	/* liturgy entries */
+#define CONFIG_LIMIT_SOURCES		2	/* rate-limited source addresses */
+#define CONFIG_LIMIT_SEEDS		3	/* offer seeds remembered (replay) */
+#define CONFIG_LIMIT_OFFER_RATE		4	/* offers per second per source */
+#define CONFIG_LIMIT_OFFER_BURST	5	/* offers at once per source */
+#define CONFIG_LIMIT_MAX		6
+
 /* A route or accept entry. */
 struct config_net {
 	struct in_addr		net;
@@ -133,6 +142,7 @@ struct sanctum_config {
 	char			database[CONFIG_PATH_MAX];
 	int			metrics_set;
 	struct sockaddr_in	metrics;
+	uint32_t		limits[CONFIG_LIMIT_MAX];	/* 0 = default */
 
 	uint16_t		liturgy_group;
 	struct in_addr		liturgy_prefix;
@@ -149,5 +159,6 @@ const char	*config_proc_name(int);
 int		 config_proc_type(const char *);
 uint32_t	 config_mode_procs(int);
 const char	*config_mode_name(int);
+const char	*config_limit_name(int);
 
 #endif

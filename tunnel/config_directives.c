@@ -23,6 +23,14 @@
  *	Any mode; optional; an absolute path. Where log lines go when the
  *	daemon runs detached (-d) and /dev/log does not exist.
  *
+ *   cathedral_limit NAME N
+ *	Cathedral mode, after "mode cathedral"; optional, repeatable. The
+ *	bound of one of the cathedral's in-memory tables or rates: tunnels,
+ *	liturgies, sources, seeds (1..16777216), offer-rate and offer-burst
+ *	(offers per second and at once from one source address, 1..1000000).
+ *	When a table is full the new entry is refused and counted; what is
+ *	in it stays served.
+ *
  * A reference file never contains them (the reference refuses unknown
  * directives), so they cannot change the meaning of one.
  */
@@ -499,6 +507,34 @@ dir_metrics(struct config_parse *p, char *v)
 	return (0);
 }
 
+/* "cathedral_limit NAME N" (ours): a bound of the cathedral's tables. */
+static int
+dir_cathedral_limit(struct config_parse *p, char *v)
+{
+	char		*words[3];
+	uint64_t	n, max;
+	int		i;
+
+	if (config_split(v, words, 3) != 2)
+		return (config_error(p, p->lineno,
+		    "cathedral_limit: expected 'cathedral_limit NAME N'"));
+	for (i = 0; i < CONFIG_LIMIT_MAX; i++) {
+		if (strcmp(words[0], config_limit_name(i)) == 0)
+			break;
+	}
+	if (i == CONFIG_LIMIT_MAX)
+		return (config_error(p, p->lineno,
+		    "cathedral_limit: unknown limit '%s'", words[0]));
+	max = i >= CONFIG_LIMIT_OFFER_RATE ? 1000000 : 16777216;
+	if (config_dec(p, words[1], max, &n) == -1)
+		return (-1);
+	if (n == 0)
+		return (config_error(p, p->lineno,
+		    "cathedral_limit: %s must be at least 1", words[0]));
+	CFG(p)->limits[i] = (uint32_t)n;
+	return (0);
+}
+
 /* "logfile PATH" (ours): absolute, for -d without /dev/log. */
 static int
 dir_logfile(struct config_parse *p, char *v)
@@ -572,6 +608,8 @@ static const struct config_directive	directives[CONFIG_D_COUNT] = {
 	[CONFIG_D_METRICS] = { "metrics", C, CONFIG_F_AFTER_MODE,
 	    dir_metrics },
 	[CONFIG_D_LOGFILE] = { "logfile", ALL, 0, dir_logfile },
+	[CONFIG_D_CATHEDRAL_LIMIT] = { "cathedral_limit", C,
+	    CONFIG_F_AFTER_MODE | CONFIG_F_MULTI, dir_cathedral_limit },
 };
 
 /* The table row of a directive. */

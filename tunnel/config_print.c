@@ -93,6 +93,8 @@ print_cathedral_client(FILE *fp, const struct sanctum_config *cfg)
 static void
 print_cathedral(FILE *fp, const struct sanctum_config *cfg)
 {
+	int	i;
+
 	fprintf(fp, "tfc %s\n", cfg->tfc ? "on" : "off");
 	fprintf(fp, "shroud %s\n", cfg->shroud ? "yes" : "no");
 	print_addr(fp, "cathedral_ip", &cfg->cathedral_ip);
@@ -103,6 +105,11 @@ print_cathedral(FILE *fp, const struct sanctum_config *cfg)
 	print_text(fp, "database", cfg->database);
 	if (cfg->metrics_set)
 		print_addr(fp, "metrics", &cfg->metrics);
+	for (i = 0; i < CONFIG_LIMIT_MAX; i++) {
+		if (cfg->limits[i] != 0)
+			fprintf(fp, "cathedral_limit %s %u\n",
+			    config_limit_name(i), cfg->limits[i]);
+	}
 }
 
 /* What only a liturgy has, around its cathedral. */

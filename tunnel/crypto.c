@@ -1,6 +1,7 @@
 /*
  * The only file that talks to libsodium: randomness, wiping, X25519,
- * Ed25519 and AES-256-GCM. Everything else calls these wrappers.
+ * Ed25519, AES-256-GCM, and Argon2id with XChaCha20-Poly1305 for sealed
+ * enrollment bundles. Everything else calls these wrappers.
  */
 
 #include <stdio.h>
@@ -17,6 +18,11 @@ _Static_assert(crypto_aead_aes256gcm_NPUBBYTES == SANCTUM_NONCE_LEN,
     "AES-GCM nonce length");
 _Static_assert(crypto_aead_aes256gcm_ABYTES == SANCTUM_TAG_LEN,
     "AES-GCM tag length");
+_Static_assert(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES ==
+    SANCTUM_XNONCE_LEN && crypto_aead_xchacha20poly1305_ietf_ABYTES ==
+    SANCTUM_TAG_LEN, "XChaCha20-Poly1305 nonce and tag lengths");
+_Static_assert(crypto_pwhash_argon2id_SALTBYTES == SANCTUM_PWHASH_SALT_LEN,
+    "Argon2id salt length");
 
 /*
  * Initialise libsodium and check for the AES instructions its AES-GCM needs.
@@ -228,4 +234,60 @@ void
 sanctum_sha256(uint8_t out[32], const void *data, size_t len)
 {
 	crypto_hash_sha256(out, data, len);
+}
+
+/* SipHash-2-4 of a short input: table hashing an attacker cannot steer. */
+uint64_t
+sanctum_shorthash(const void *in, size_t len, const uint8_t key[16])
+{
+	uint8_t		out[crypto_shorthash_BYTES];
+	uint64_t	v;
+
+	crypto_shorthash(out, in, len, key);
+	memcpy(&v, out, sizeof(v));
+	return (v);
+}
+
+/*
+ * Argon2id (v1.3) of a passphrase: the key of an enrollment bundle. The
+ * limits are those written in the bundle, so a reader derives the same key.
+ */
+int
+sanctum_pwhash(uint8_t *out, size_t outlen, const char *pass, size_t passlen,
+    const uint8_t salt[SANCTUM_PWHASH_SALT_LEN], uint32_t opslimit,
+    size_t memlimit)
+{
+	if (crypto_pwhash(out, outlen, pass, passlen, salt, opslimit, memlimit,
+	    crypto_pwhash_ALG_ARGON2ID13) != 0) {
+		sodium_memzero(out, outlen);
+		return (-1);
+	}
+	return (0);
+}
+
+/* XChaCha20-Poly1305 in place with a detached tag (random 24-byte nonce). */
+int
+sanctum_xchacha_seal(const uint8_t key[32], uint8_t *data, size_t len,
+    const uint8_t *aad, size_t aadlen,
+    const uint8_t nonce[SANCTUM_XNONCE_LEN], uint8_t tag[SANCTUM_TAG_LEN])
+{
+	unsigned long long	taglen;
+
+	if (crypto_aead_xchacha20poly1305_ietf_encrypt_detached(data, tag,
+	    &taglen, data, len, aad, aadlen, NULL, nonce, key) != 0)
+		return (-1);
+	return (taglen == SANCTUM_TAG_LEN ? 0 : -1);
+}
+
+/* Open what sanctum_xchacha_seal() sealed; libsodium zeroes data on failure. */
+int
+sanctum_xchacha_open(const uint8_t key[32], uint8_t *data, size_t len,
+    const uint8_t *aad, size_t aadlen,
+    const uint8_t nonce[SANCTUM_XNONCE_LEN],
+    const uint8_t tag[SANCTUM_TAG_LEN])
+{
+	if (crypto_aead_xchacha20poly1305_ietf_decrypt_detached(data, NULL,
+	    data, len, tag, aad, aadlen, nonce, key) != 0)
+		return (-1);
+	return (0);
 }

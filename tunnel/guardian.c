@@ -6,12 +6,14 @@
  * whole daemon down when any worker exits or a signal asks it to.
  */
 
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
 #include <fcntl.h>
@@ -30,24 +32,38 @@
 struct sanctum_shared	*sanctum;
 volatile sig_atomic_t	 sanctum_quit;
 
-/* One entry of the process table. */
+/* One entry of the process table: a process type, the modes, its code. */
 struct proc_desc {
-	int	type;
-	void	(*entry)(struct sanctum_proc *);
+	int		type;
+	unsigned int	modes;
+	void		(*entry)(struct sanctum_proc *);
 };
 
-/* Creation order (tunnel.md 1.2); a mode starts the entries it lists. */
+#define M(m)		(1U << SANCTUM_MODE_##m)
+#define TUNNELS		(M(TUNNEL) | M(PILGRIM) | M(SHRINE))
+#define SERVERS		(M(CATHEDRAL) | M(LITURGY))
+
+/*
+ * Creation order (tunnel.md 1.2). config_mode_procs() says which types a
+ * mode starts; this table says with which code (the network side of the
+ * cathedral and liturgy modes is the relay variant).
+ */
 static const struct proc_desc	proc_table[] = {
-	{ SANCTUM_PROC_CONTROL,		control_main },
-	{ SANCTUM_PROC_PURGATORY_RX,	purgatory_rx_main },
-	{ SANCTUM_PROC_PURGATORY_TX,	purgatory_tx_main },
-	{ SANCTUM_PROC_HEAVEN_RX,	heaven_rx_main },
-	{ SANCTUM_PROC_BLESS,		bless_main },
-	{ SANCTUM_PROC_HEAVEN_TX,	heaven_tx_main },
-	{ SANCTUM_PROC_CONFESS,		confess_main },
-	{ SANCTUM_PROC_CHAPEL,		chapel_main },
-	{ SANCTUM_PROC_PILGRIM,		pilgrim_main },
-	{ SANCTUM_PROC_SHRINE,		shrine_main },
+	{ SANCTUM_PROC_CONTROL,		~0U,		control_main },
+	{ SANCTUM_PROC_PURGATORY_RX,	TUNNELS,	purgatory_rx_main },
+	{ SANCTUM_PROC_PURGATORY_RX,	SERVERS,	purgatory_relay_rx_main },
+	{ SANCTUM_PROC_PURGATORY_TX,	TUNNELS,	purgatory_tx_main },
+	{ SANCTUM_PROC_PURGATORY_TX,	SERVERS,	purgatory_relay_tx_main },
+	{ SANCTUM_PROC_HEAVEN_RX,	TUNNELS,	heaven_rx_main },
+	{ SANCTUM_PROC_BLESS,		TUNNELS,	bless_main },
+	{ SANCTUM_PROC_HEAVEN_TX,	TUNNELS,	heaven_tx_main },
+	{ SANCTUM_PROC_CONFESS,		TUNNELS,	confess_main },
+	{ SANCTUM_PROC_CHAPEL,		M(TUNNEL),	chapel_main },
+	{ SANCTUM_PROC_PILGRIM,		M(PILGRIM),	pilgrim_main },
+	{ SANCTUM_PROC_SHRINE,		M(SHRINE),	shrine_main },
+	{ SANCTUM_PROC_CATHEDRAL,	M(CATHEDRAL),	cathedral_main },
+	{ SANCTUM_PROC_BISHOP,		M(LITURGY),	bishop_main },
+	{ SANCTUM_PROC_LITURGY,		M(LITURGY),	liturgy_main },
 };
 
 struct guardian {
@@ -137,6 +153,7 @@ proc_spawn(const struct proc_desc *d)
 			return;
 		if (waitpid(pid, NULL, WNOHANG) == pid) {
 			g.pids[d->type] = 0;
+			logsink_drain(g.log_pipe[0]);
 			fatal("%s exited during start-up", name);
 		}
 		usleep(POLL_MS * 1000);
@@ -337,25 +354,63 @@ guardian_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* The cathedral's metrics endpoint: a listening TCP socket on loopback. */
+static int
+metrics_socket(const struct sockaddr_in *sin)
+{
+	int	fd, on = 1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		fatal("metrics socket: %s", strerror(errno));
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (bind(fd, (const struct sockaddr *)sin, sizeof(*sin)) == -1 ||
+	    listen(fd, 16) == -1)
+		fatal("metrics %s:%u: %s", inet_ntoa(sin->sin_addr),
+		    ntohs(sin->sin_port), strerror(errno));
+	return (fd);
+}
+
 /* Create sockets and devices in the order the workers need them. */
 static void
 open_resources(struct sanctum_config *cfg)
 {
-	int	mode = cfg->mode;
+	struct sockaddr_in	nat;
+	int			mode = cfg->mode;
 
 	g.proc.tun_fd = g.proc.udp_fd = g.proc.nat_fd = g.proc.control_fd = -1;
+	g.proc.metrics_fd = -1;
 	if (mode != SANCTUM_MODE_LITURGY)
 		g.proc.control_fd = control_socket(cfg);
 	g.proc.udp_fd = udp_open(&cfg->local);
+	if (mode == SANCTUM_MODE_CATHEDRAL && cfg->cathedral_nat_port != 0) {
+		nat = cfg->local;
+		nat.sin_port = htons(cfg->cathedral_nat_port);
+		g.proc.nat_fd = udp_open(&nat);
+	}
+	if (mode == SANCTUM_MODE_CATHEDRAL && cfg->metrics_set)
+		g.proc.metrics_fd = metrics_socket(&cfg->metrics);
+	if (mode == SANCTUM_MODE_CATHEDRAL) {
+		g.shm.wake_fd[SANCTUM_PROC_CATHEDRAL] = eventfd(0,
+		    EFD_CLOEXEC | EFD_NONBLOCK);
+		if (g.shm.wake_fd[SANCTUM_PROC_CATHEDRAL] == -1)
+			fatal("eventfd: %s", strerror(errno));
+	}
 	if (mode == SANCTUM_MODE_TUNNEL || mode == SANCTUM_MODE_PILGRIM ||
 	    mode == SANCTUM_MODE_SHRINE)
 		g.proc.tun_fd = tun_open(cfg, cfg->tun_mtu);
 }
 
-/* The initial peer address: configured, else the cathedral, else unknown. */
+/*
+ * The initial peer address: configured, else the cathedral, else unknown;
+ * and the current cathedral, which fail-over may change later.
+ */
 static void
 initial_peer(const struct sanctum_config *cfg)
 {
+	if (cfg->cathedral_set)
+		cathedral_addr_set(cfg->cathedral.sin_addr.s_addr,
+		    cfg->cathedral.sin_port);
 	if (cfg->peer.sin_addr.s_addr != 0 && cfg->peer.sin_port != 0)
 		peer_set(cfg->peer.sin_addr.s_addr, cfg->peer.sin_port);
 	else if (cfg->cathedral_set && !cfg->peer_configured)
@@ -417,7 +472,8 @@ guardian_run(struct sanctum_config *cfg, int daemonize)
 
 	open_resources(cfg);
 	for (i = 0; i < sizeof(proc_table) / sizeof(proc_table[0]); i++) {
-		if (procs & (1U << proc_table[i].type))
+		if ((procs & (1U << proc_table[i].type)) &&
+		    (proc_table[i].modes & (1U << cfg->mode)))
 			proc_spawn(&proc_table[i]);
 	}
 	for (i = 1; i <= SANCTUM_PROC_MAX; i++) {

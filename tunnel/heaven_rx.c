@@ -7,16 +7,22 @@
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "offload.h"
 #include "sanctum.h"
 
 #define PAYLOAD(pkt)		(PACKET_DATA(pkt) + SANCTUM_DATA_HDR_LEN)
+#define PAYLOAD_ROOM		(SANCTUM_PACKET_SIZE - SANCTUM_PACKET_HEAD - \
+				    SANCTUM_DATA_HDR_LEN)
 #define HOLEPUNCH_SECONDS	15	/* fast heartbeats after a switch */
 #define MTU_FIRST_PROBE		5	/* seconds after start */
 #define MTU_PROBE_INTERVAL	5
 #define MTU_SETTLED		600	/* after an ack or the floor */
 #define MTU_OVERHEAD		(20 + 8 + SANCTUM_DATA_OVERHEAD)
+#define HEAVEN_RX_RESERVE	384	/* pool buffers free before a read */
+#define HEAVEN_RX_PAUSE_NS	50000	/* while fewer are */
 
 /* Heartbeat and MTU discovery timers. */
 struct graces {
@@ -130,6 +136,90 @@ mtu_ack_check(struct sanctum_proc *p)
 		grace_send(SANCTUM_GRACE_MTU_ACK, size, 4);
 }
 
+/* Queue one clear packet of len bytes for bless. */
+static void
+queue_packet(struct sanctum_packet *pkt, size_t len)
+{
+	pkt->length = (uint32_t)len;
+	pkt->next = SANCTUM_NEXT_PACKET;
+	(void)packet_send_to(SHM_RING_BLESS, pkt, SANCTUM_PROC_BLESS);
+}
+
+/*
+ * One read from a device with offloads: a virtio_net_hdr and a packet,
+ * maybe a TCP super-packet, cut into packets of at most the tunnel MTU.
+ * What the header claims is checked against what was read.
+ */
+static void
+tun_split(const uint8_t *buf, size_t n)
+{
+	struct offload_split	s;
+	struct sanctum_packet	*pkt;
+	size_t			len;
+	int			nseg, i;
+
+	if (n <= OFFLOAD_VNET_LEN + 12)
+		return;
+	if ((buf[OFFLOAD_VNET_LEN] >> 4) != 4) {
+		counter_add(CTR_TX_NOT_IPV4, 1);
+		return;
+	}
+	nseg = offload_split_init(&s, buf, n,
+	    atomic_load(&sanctum->state->mtu_size));
+	for (i = 0; i < nseg; i++) {
+		if ((pkt = packet_get()) == NULL)
+			return;
+		len = offload_split_next(&s, PAYLOAD(pkt), PAYLOAD_ROOM);
+		if (len == 0) {
+			packet_put(pkt);
+			return;
+		}
+		queue_packet(pkt, len);
+	}
+}
+
+/* Buffers free in the pool right now (head first: never negative). */
+static uint64_t
+pool_free(void)
+{
+	uint64_t	head;
+
+	head = atomic_load(&sanctum->free->head);
+	return (atomic_load(&sanctum->free->tail) - head);
+}
+
+/*
+ * Read what a device with offloads has, up to a batch of reads, into one
+ * buffer big enough for a super-packet. A read can become dozens of
+ * packets, faster than bless and purgatory-tx pass them on: while the pool
+ * runs low, leave them queued in the kernel (TCP then slows down instead of
+ * losing them) and let the others run for a moment.
+ */
+static void
+tun_read_vnet(struct sanctum_proc *p)
+{
+	static uint8_t		buf[OFFLOAD_VNET_LEN + OFFLOAD_MAX_PACKET];
+	const struct timespec	pause = { 0, HEAVEN_RX_PAUSE_NS };
+	ssize_t			n;
+	int			i;
+
+	for (i = 0; i < SANCTUM_BATCH; i++) {
+		if (pool_free() < HEAVEN_RX_RESERVE) {
+			(void)nanosleep(&pause, NULL);
+			return;
+		}
+		n = read(p->tun_fd, buf, sizeof(buf));
+		if (n == -1) {
+			if (errno == EAGAIN || errno == EINTR)
+				return;
+			fatal("read from tun: %s", strerror(errno));
+		}
+		if (n == 0)
+			fatal("tun device closed");
+		tun_split(buf, (size_t)n);
+	}
+}
+
 /* Read what the device has, up to a batch; packets of 12 bytes or less go. */
 static void
 tun_read_batch(struct sanctum_proc *p)
@@ -139,6 +229,10 @@ tun_read_batch(struct sanctum_proc *p)
 	ssize_t			n;
 	int			i;
 
+	if (tun_vnet()) {
+		tun_read_vnet(p);
+		return;
+	}
 	for (i = 0; i < SANCTUM_BATCH; i++) {
 		if ((pkt = packet_get()) == NULL)
 			return;
@@ -162,9 +256,7 @@ tun_read_batch(struct sanctum_proc *p)
 			packet_put(pkt);
 			continue;
 		}
-		pkt->length = (uint32_t)n;
-		pkt->next = SANCTUM_NEXT_PACKET;
-		(void)packet_send_to(SHM_RING_BLESS, pkt, SANCTUM_PROC_BLESS);
+		queue_packet(pkt, (size_t)n);
 	}
 }
 

@@ -4,13 +4,17 @@
  * to heaven-rx to acknowledge) and MTU acks (handed to the guardian).
  */
 
+#include <sys/uio.h>
+
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "offload.h"
 #include "sanctum.h"
 
 #define PAYLOAD(pkt)	(PACKET_DATA(pkt) + SANCTUM_DATA_HDR_LEN)
+#define HEAVEN_BATCH	64	/* packets taken from confess at a time */
 
 /* Whether an IPv4 address is in the tunnel network or an accept network. */
 static int
@@ -94,14 +98,20 @@ grace(const struct sanctum_config *cfg, const uint8_t *d, size_t len)
 	}
 }
 
-/* Write one packet; transient errors drop it, the rest are fatal. */
+/* Write one packet or run; transient errors drop it, the rest are fatal. */
 static int
-tun_write(int fd, const uint8_t *d, size_t len)
+tun_write(int fd, const struct iovec *iov, int cnt)
 {
 	ssize_t	n;
+	size_t	len = 0;
+	int	i;
 
+	for (i = 0; i < cnt; i++)
+		len += iov[i].iov_len;
 	for (;;) {
-		if ((n = write(fd, d, len)) == (ssize_t)len)
+		n = cnt == 1 ? write(fd, iov[0].iov_base, iov[0].iov_len) :
+		    writev(fd, iov, cnt);
+		if (n == (ssize_t)len)
 			return (0);
 		if (n == -1 && errno == EINTR)
 			continue;
@@ -112,24 +122,101 @@ tun_write(int fd, const uint8_t *d, size_t len)
 	}
 }
 
-/* One packet from confess. */
+/* Count packets that reached the device. */
 static void
-heaven_tx_one(struct sanctum_proc *p, struct sanctum_packet *pkt, uint64_t now)
+rx_written(size_t pkts, size_t bytes, uint64_t now)
 {
 	struct sanctum_ifstat	*rx = &sanctum->state->rx;
 
-	if (pkt->next == SANCTUM_NEXT_GRACE) {
-		grace(p->cfg, PAYLOAD(pkt), pkt->length);
-		atomic_fetch_add(&rx->pkt, 1);
-		atomic_store(&rx->last, now);
-	} else if (!inner_allowed(p->cfg, PAYLOAD(pkt), pkt->length)) {
-		counter_add(CTR_RX_FILTER, 1);
-	} else if (tun_write(p->tun_fd, PAYLOAD(pkt), pkt->length) == 0) {
-		atomic_fetch_add(&rx->pkt, 1);
-		atomic_fetch_add(&rx->bytes, pkt->length);
-		atomic_store(&rx->last, now);
+	atomic_fetch_add(&rx->pkt, pkts);
+	atomic_fetch_add(&rx->bytes, bytes);
+	atomic_store(&rx->last, now);
+}
+
+/*
+ * Consume the graces and drop what the inner filter refuses, each packet
+ * on its own; the packets for the device stay in pkts, in order.
+ */
+static int
+heaven_tx_sort(struct sanctum_proc *p, struct sanctum_packet **pkts, int n,
+    uint64_t now)
+{
+	struct sanctum_ifstat	*rx = &sanctum->state->rx;
+	int			i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		if (pkts[i]->next == SANCTUM_NEXT_GRACE) {
+			grace(p->cfg, PAYLOAD(pkts[i]), pkts[i]->length);
+			atomic_fetch_add(&rx->pkt, 1);
+			atomic_store(&rx->last, now);
+			packet_put(pkts[i]);
+		} else if (!inner_allowed(p->cfg, PAYLOAD(pkts[i]),
+		    pkts[i]->length)) {
+			counter_add(CTR_RX_FILTER, 1);
+			packet_put(pkts[i]);
+		} else {
+			pkts[m++] = pkts[i];
+		}
 	}
-	packet_put(pkt);
+	return (m);
+}
+
+/*
+ * Write the first of pkts with a virtio_net_hdr in front (in the room the
+ * sanctum header left), merged with the TCP segments that continue it into
+ * one super-packet for the kernel. Returns how many packets it took.
+ */
+static int
+heaven_tx_run(struct sanctum_proc *p, struct sanctum_packet **pkts, int n,
+    uint64_t now)
+{
+	struct iovec		iov[HEAVEN_BATCH];
+	struct offload_gro	g;
+	uint8_t			*vnet = PAYLOAD(pkts[0]) - OFFLOAD_VNET_LEN;
+	size_t			bytes = pkts[0]->length;
+	int			i, k = 1;
+
+	if (offload_gro_start(&g, PAYLOAD(pkts[0]), pkts[0]->length) == 0) {
+		while (k < n && offload_gro_add(&g, PAYLOAD(pkts[k]),
+		    pkts[k]->length) == 0)
+			bytes += pkts[k++]->length;
+	}
+	memset(vnet, 0, OFFLOAD_VNET_LEN);
+	if (k > 1)
+		offload_gro_finish(&g, vnet);
+	iov[0].iov_base = vnet;
+	iov[0].iov_len = OFFLOAD_VNET_LEN + pkts[0]->length;
+	for (i = 1; i < k; i++) {
+		iov[i].iov_base = PAYLOAD(pkts[i]) + g.hlen;
+		iov[i].iov_len = pkts[i]->length - g.hlen;
+	}
+	if (tun_write(p->tun_fd, iov, k) == 0)
+		rx_written((size_t)k, bytes, now);
+	return (k);
+}
+
+/* Packets from confess, as they come, to the device. */
+static void
+heaven_tx_batch(struct sanctum_proc *p, struct sanctum_packet **pkts, int n,
+    uint64_t now)
+{
+	struct iovec	iov;
+	int		i, k;
+
+	n = heaven_tx_sort(p, pkts, n, now);
+	for (i = 0; i < n; i += k) {
+		if (tun_vnet()) {
+			k = heaven_tx_run(p, pkts + i, n - i, now);
+			continue;
+		}
+		k = 1;
+		iov.iov_base = PAYLOAD(pkts[i]);
+		iov.iov_len = pkts[i]->length;
+		if (tun_write(p->tun_fd, &iov, 1) == 0)
+			rx_written(1, pkts[i]->length, now);
+	}
+	for (i = 0; i < n; i++)
+		packet_put(pkts[i]);
 }
 
 /* The process: sandbox, then write whatever confess queues. */
@@ -138,16 +225,23 @@ heaven_tx_main(struct sanctum_proc *p)
 {
 	const int		keep[] = { SHM_RING_HEAVEN };
 	const int		fds[] = { p->tun_fd };
-	struct sanctum_packet	*pkt;
+	struct sanctum_packet	*pkts[HEAVEN_BATCH];
 	uint64_t		now;
+	int			n;
 
 	shm_keep(p->shm, keep, 1);
 	sandbox_enter(p, fds, 1);
 	atomic_store(&sanctum->state->started[p->type], 1);
 	while (!sanctum_quit) {
 		now = atomic_load(&sanctum->state->uptime);
-		while ((pkt = packet_take(SHM_RING_HEAVEN)) != NULL)
-			heaven_tx_one(p, pkt, now);
+		for (;;) {
+			for (n = 0; n < HEAVEN_BATCH &&
+			    (pkts[n] = packet_take(SHM_RING_HEAVEN)) != NULL; n++)
+				;
+			if (n == 0)
+				break;
+			heaven_tx_batch(p, pkts, n, now);
+		}
 		proc_suspend(p->type, 0);
 	}
 	exit(0);

@@ -1,6 +1,7 @@
 /*
  * The peer address (tunnel.md 4.9): one 64-bit word in shared state, moved
  * by authenticated traffic (roaming) and by a cathedral's announcements.
+ * Next to it the current cathedral, which chapel moves on fail-over.
  */
 
 #include <string.h>
@@ -8,6 +9,17 @@
 #include "sanctum.h"
 
 #define PEER_CATHEDRAL_HOLD	10	/* seconds before falling back to relay */
+
+/* An address word (ip << 16 | port) as a sockaddr; 1 when it is complete. */
+static int
+addr_word(uint64_t v, struct sockaddr_in *sin)
+{
+	memset(sin, 0, sizeof(*sin));
+	sin->sin_family = AF_INET;
+	sin->sin_addr.s_addr = (uint32_t)(v >> 16);
+	sin->sin_port = (uint16_t)v;
+	return (sin->sin_addr.s_addr != 0 && sin->sin_port != 0);
+}
 
 /* Store a peer address (network-order ip and port). */
 void
@@ -20,13 +32,37 @@ peer_set(uint32_t ip, uint16_t port)
 int
 peer_get(struct sockaddr_in *sin)
 {
-	uint64_t	v = atomic_load(&sanctum->state->peer);
+	return (addr_word(atomic_load(&sanctum->state->peer), sin));
+}
 
-	memset(sin, 0, sizeof(*sin));
-	sin->sin_family = AF_INET;
-	sin->sin_addr.s_addr = (uint32_t)(v >> 16);
-	sin->sin_port = (uint16_t)v;
-	return (v != 0 && sin->sin_addr.s_addr != 0 && sin->sin_port != 0);
+/* Store the current cathedral (network order): at start and on fail-over. */
+void
+cathedral_addr_set(uint32_t ip, uint16_t port)
+{
+	atomic_store(&sanctum->state->cathedral, (uint64_t)ip << 16 | port);
+}
+
+/* The current cathedral; 0 when there is none (yet). */
+int
+cathedral_addr_get(struct sockaddr_in *sin)
+{
+	return (addr_word(atomic_load(&sanctum->state->cathedral), sin));
+}
+
+/*
+ * Whether sin is the current cathedral: its IP (what shroud key selection
+ * and the peer hold-off look at) and, with port set, also its port (what a
+ * KATEDRAL datagram must come from).
+ */
+int
+cathedral_match(const struct sockaddr_in *sin, int port)
+{
+	struct sockaddr_in	c;
+
+	if (!cathedral_addr_get(&c))
+		return (0);
+	return (sin->sin_addr.s_addr == c.sin_addr.s_addr &&
+	    (!port || sin->sin_port == c.sin_port));
 }
 
 /*
@@ -47,7 +83,7 @@ peer_update(const struct sanctum_config *cfg, const struct sockaddr_in *src)
 	if (ip == (uint32_t)(atomic_load(&st->local_public) >> 16))
 		return (0);
 	if (cfg->cathedral_set) {
-		if (ip == cfg->cathedral.sin_addr.s_addr) {
+		if (cathedral_match(src, 0)) {
 			if (now < atomic_load(&st->peer_hold))
 				return (0);
 		} else {

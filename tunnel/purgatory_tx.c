@@ -7,6 +7,8 @@
 
 #include <sys/socket.h>
 
+#include <netinet/udp.h>
+
 #include <errno.h>
 #include <string.h>
 
@@ -14,6 +16,9 @@
 #include "sanctum.h"
 
 #define IDENTITY_ROTATE		300	/* seconds between shroud identities */
+#define TX_BATCH		64	/* datagrams gathered per send */
+#define GSO_SEGS		64	/* UDP_MAX_SEGMENTS of older kernels */
+#define GSO_BYTES		65000	/* within one UDP datagram */
 
 /* Shroud state of the sending side. */
 struct tx_shroud {
@@ -28,6 +33,7 @@ struct tx_shroud {
 };
 
 static struct tx_shroud	shroud;
+static int		gso;	/* the kernel segments UDP for us */
 
 /* The cathedral shroud key and identity base (tunnel.md 3.5). */
 static void
@@ -77,8 +83,7 @@ shroud_packet(const struct sanctum_config *cfg, struct sanctum_packet *pkt,
 	size_t		len;
 	uint16_t	mtu = atomic_load(&sanctum->state->mtu_size);
 
-	if (cfg->cathedral_set &&
-	    to->sin_addr.s_addr == cfg->cathedral.sin_addr.s_addr) {
+	if (cfg->cathedral_set && cathedral_match(to, 0)) {
 		if (!shroud.cathedral_valid)
 			return (-1);
 		key = shroud.cathedral_key;
@@ -124,9 +129,50 @@ send_error_transient(int err)
 	    err == ECONNREFUSED);
 }
 
-/* Send a batch; datagrams the kernel refuses are counted and dropped. */
+/* A send error: transient ones cost the datagrams, the rest are fatal. */
 static void
-send_batch(int fd, struct mmsghdr *msgs, int count)
+send_failed(int err, int datagrams)
+{
+	if (!send_error_transient(err))
+		fatal("sendmmsg: %s", strerror(err));
+	counter_add(CTR_TX_SEND_ERROR, (uint64_t)datagrams);
+}
+
+/*
+ * A super-datagram the kernel would not segment: from now on (EIO: the
+ * route's device cannot) or just this once, its datagrams one by one.
+ */
+static void
+send_split(int fd, const struct msghdr *m)
+{
+	struct mmsghdr	one;
+	size_t		i;
+	int		n;
+
+	if (errno == EIO) {
+		log_msg("udp segmentation refused, sending datagrams singly");
+		gso = 0;
+	}
+	for (i = 0; i < m->msg_iovlen; i++) {
+		memset(&one, 0, sizeof(one));
+		one.msg_hdr.msg_name = m->msg_name;
+		one.msg_hdr.msg_namelen = m->msg_namelen;
+		one.msg_hdr.msg_iov = &m->msg_iov[i];
+		one.msg_hdr.msg_iovlen = 1;
+		while ((n = sendmmsg(fd, &one, 1, 0)) == -1 && errno == EINTR)
+			;
+		if (n == -1)
+			send_failed(errno, 1);
+	}
+}
+
+/*
+ * Send a batch; a message is one datagram or several (segs) of one size
+ * for the kernel to cut. Datagrams the kernel refuses are counted and
+ * dropped.
+ */
+static void
+send_batch(int fd, struct mmsghdr *msgs, const int *segs, int count)
 {
 	int	done = 0, n;
 
@@ -138,9 +184,11 @@ send_batch(int fd, struct mmsghdr *msgs, int count)
 		}
 		if (n == -1 && errno == EINTR)
 			continue;
-		if (n == -1 && !send_error_transient(errno))
-			fatal("sendmmsg: %s", strerror(errno));
-		counter_add(CTR_TX_SEND_ERROR, 1);
+		if (n == -1 && segs[done] > 1 &&
+		    (errno == EIO || errno == EINVAL))
+			send_split(fd, &msgs[done].msg_hdr);
+		else
+			send_failed(n == -1 ? errno : EAGAIN, segs[done]);
 		done++;
 	}
 }
@@ -151,23 +199,60 @@ gather(struct sanctum_packet **pkts)
 {
 	int	n = 0;
 
-	while (n < SANCTUM_BATCH && sanctum->rings[SHM_RING_OFFER] != NULL &&
+	while (n < TX_BATCH && sanctum->rings[SHM_RING_OFFER] != NULL &&
 	    (pkts[n] = packet_take(SHM_RING_OFFER)) != NULL)
 		n++;
-	while (n < SANCTUM_BATCH &&
+	while (n < TX_BATCH &&
 	    (pkts[n] = packet_take(SHM_RING_PURGATORY)) != NULL)
 		n++;
 	return (n);
+}
+
+/* Whether two datagrams go to the same address. */
+static int
+same_target(const struct sockaddr_in *a, const struct sockaddr_in *b)
+{
+	return (a->sin_addr.s_addr == b->sin_addr.s_addr &&
+	    a->sin_port == b->sin_port);
+}
+
+/*
+ * How many datagrams from iov[i] on can go as one super-datagram: to the
+ * same address, all of the first one's size but the last, which may be
+ * shorter, within the kernel's limits.
+ */
+static int
+gso_run(const struct iovec *iov, struct sanctum_packet *const *to, int i,
+    int count)
+{
+	size_t	size = iov[i].iov_len, total = size;
+	int	j = i + 1;
+
+	if (!gso)
+		return (1);
+	while (j < count && j - i < GSO_SEGS && iov[j - 1].iov_len == size &&
+	    iov[j].iov_len <= size && total + iov[j].iov_len <= GSO_BYTES &&
+	    same_target(&to[j]->addr, &to[i]->addr))
+		total += iov[j++].iov_len;
+	return (j - i);
 }
 
 /* Address, shroud and send one gathered batch; buffers go back. */
 static void
 flush(struct sanctum_proc *p, struct sanctum_packet **pkts, int n)
 {
-	struct mmsghdr		msgs[SANCTUM_BATCH];
-	struct iovec		iov[SANCTUM_BATCH];
+	struct mmsghdr		msgs[TX_BATCH];
+	struct iovec		iov[TX_BATCH];
+	struct sanctum_packet	*to[TX_BATCH];
+	union {
+		uint8_t		buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr	align;
+	}			ctl[TX_BATCH];
+	struct cmsghdr		*cm;
 	struct sockaddr_in	peer;
-	int			have_peer, i, count = 0;
+	uint16_t		size;
+	int			segs[TX_BATCH];
+	int			have_peer, i, count = 0, m = 0;
 
 	have_peer = peer_get(&peer);
 	if (p->cfg->shroud)
@@ -188,15 +273,28 @@ flush(struct sanctum_proc *p, struct sanctum_packet **pkts, int n)
 			iov[count].iov_base = PACKET_DATA(pkts[i]);
 		}
 		iov[count].iov_len = pkts[i]->length;
-		memset(&msgs[count], 0, sizeof(msgs[count]));
-		msgs[count].msg_hdr.msg_iov = &iov[count];
-		msgs[count].msg_hdr.msg_iovlen = 1;
-		msgs[count].msg_hdr.msg_name = &pkts[i]->addr;
-		msgs[count].msg_hdr.msg_namelen = sizeof(pkts[i]->addr);
-		count++;
+		to[count++] = pkts[i];
 	}
-	if (count > 0)
-		send_batch(p->udp_fd, msgs, count);
+	for (i = 0; i < count; i += segs[m++]) {
+		segs[m] = gso_run(iov, to, i, count);
+		memset(&msgs[m], 0, sizeof(msgs[m]));
+		msgs[m].msg_hdr.msg_iov = &iov[i];
+		msgs[m].msg_hdr.msg_iovlen = (size_t)segs[m];
+		msgs[m].msg_hdr.msg_name = &to[i]->addr;
+		msgs[m].msg_hdr.msg_namelen = sizeof(to[i]->addr);
+		if (segs[m] == 1)
+			continue;
+		msgs[m].msg_hdr.msg_control = ctl[m].buf;
+		msgs[m].msg_hdr.msg_controllen = sizeof(ctl[m].buf);
+		cm = CMSG_FIRSTHDR(&msgs[m].msg_hdr);
+		cm->cmsg_level = SOL_UDP;
+		cm->cmsg_type = UDP_SEGMENT;
+		cm->cmsg_len = CMSG_LEN(sizeof(size));
+		size = (uint16_t)iov[i].iov_len;
+		memcpy(CMSG_DATA(cm), &size, sizeof(size));
+	}
+	if (m > 0)
+		send_batch(p->udp_fd, msgs, segs, m);
 	for (i = 0; i < n; i++)
 		packet_put(pkts[i]);
 }
@@ -208,10 +306,12 @@ purgatory_tx_main(struct sanctum_proc *p)
 	const int		keep[] = { SHM_SLOT_STX, SHM_RING_OFFER,
 				    SHM_RING_PURGATORY };
 	const int		fds[] = { p->udp_fd };
-	struct sanctum_packet	*pkts[SANCTUM_BATCH];
+	struct sanctum_packet	*pkts[TX_BATCH];
+	socklen_t		len = sizeof(int);
 	int			n;
 
 	shroud_init(p->cfg);
+	gso = getsockopt(p->udp_fd, SOL_UDP, UDP_SEGMENT, &n, &len) == 0;
 	shm_keep(p->shm, keep, sizeof(keep) / sizeof(keep[0]));
 	sandbox_enter(p, fds, 1);
 	atomic_store(&sanctum->state->started[p->type], 1);

@@ -87,13 +87,14 @@ struct sanctum_ifstat {
 
 /*
  * Global shared state: every process maps it. Multi-byte values another
- * process reads are atomics; the peer address is one 64-bit word
- * (ip << 16 | port, both network order) so it changes in one store.
+ * process reads are atomics; the peer and cathedral addresses are 64-bit
+ * words (ip << 16 | port, both network order) so each changes in one store.
  */
 struct sanctum_state {
 	int			mode;
 	_Atomic uint64_t	uptime;
 	_Atomic uint64_t	peer;
+	_Atomic uint64_t	cathedral;	/* current one, chapel moves it */
 	_Atomic uint64_t	local_public;	/* learned from a cathedral */
 	_Atomic uint16_t	mtu_size;
 	_Atomic uint16_t	mtu_change;	/* heaven-tx -> guardian */
@@ -123,6 +124,7 @@ struct sanctum_packet {
 };
 
 #define PACKET_DATA(p)	((p)->buf + SANCTUM_PACKET_HEAD)
+#define PACKET_F_SHROUDED	0x01	/* the datagram starts at buf, not data */
 
 /* A bounded multi-producer multi-consumer ring of packet indices. */
 struct ring_cell {
@@ -171,6 +173,7 @@ struct shm_map {
 /* Shared objects; pointers are valid in every process (mapped pre-fork). */
 struct sanctum_shared {
 	struct shm_map		maps[SHM_MAX];
+	int			wake_fd[SANCTUM_PROC_MAX + 1];	/* eventfd or -1 */
 	struct sanctum_state	*state;
 	struct sanctum_packet	*packets;
 	struct ring		*free;
@@ -188,6 +191,7 @@ struct sanctum_proc {
 	int			udp_fd;
 	int			nat_fd;
 	int			control_fd;
+	int			metrics_fd;
 };
 
 extern struct sanctum_shared	*sanctum;
@@ -251,6 +255,9 @@ void		 logsink_drain(int fd);
 /* sandbox.c */
 void		 sandbox_enter(struct sanctum_proc *, const int *keep_fds,
 		    size_t nkeep);
+void		 sandbox_enter_hook(struct sanctum_proc *, const int *keep_fds,
+		    size_t nkeep, void (*)(void *), void *);
+void		 sandbox_close_fds(const int *keep_fds, size_t nkeep);
 
 /* tun.c */
 int		 tun_open(const struct sanctum_config *, uint16_t mtu);
@@ -263,6 +270,9 @@ void		 peer_set(uint32_t ip, uint16_t port);
 int		 peer_get(struct sockaddr_in *);
 int		 peer_update(const struct sanctum_config *,
 		    const struct sockaddr_in *);
+void		 cathedral_addr_set(uint32_t ip, uint16_t port);
+int		 cathedral_addr_get(struct sockaddr_in *);
+int		 cathedral_match(const struct sockaddr_in *, int port);
 
 /* one entry point per process file */
 void		 heaven_rx_main(struct sanctum_proc *) __attribute__((noreturn));
@@ -275,5 +285,12 @@ void		 chapel_main(struct sanctum_proc *) __attribute__((noreturn));
 void		 control_main(struct sanctum_proc *) __attribute__((noreturn));
 void		 pilgrim_main(struct sanctum_proc *) __attribute__((noreturn));
 void		 shrine_main(struct sanctum_proc *) __attribute__((noreturn));
+void		 cathedral_main(struct sanctum_proc *) __attribute__((noreturn));
+void		 liturgy_main(struct sanctum_proc *) __attribute__((noreturn));
+void		 bishop_main(struct sanctum_proc *) __attribute__((noreturn));
+void		 purgatory_relay_rx_main(struct sanctum_proc *)
+		    __attribute__((noreturn));
+void		 purgatory_relay_tx_main(struct sanctum_proc *)
+		    __attribute__((noreturn));
 
 #endif

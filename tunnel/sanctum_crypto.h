@@ -1,6 +1,6 @@
 /*
  * Thin wrappers over libsodium (X25519, Ed25519, AES-256-GCM, randomness,
- * wiping) and the Sanctum key derivations of tunnel.md section 3 and
+ * wiping; Argon2id and XChaCha20-Poly1305 for enrollment bundles) and the Sanctum key derivations of tunnel.md section 3 and
  * cathedral.md section 0. Only crypto.c includes sodium.h.
  */
 #ifndef SANCTUM_CRYPTO_H
@@ -21,6 +21,8 @@
 #define SANCTUM_SEED_LEN		64	/* offer and ambry seed */
 #define SANCTUM_SHROUD_ID_LEN		16	/* shroud identity / seed */
 #define SANCTUM_AEAD_STATE_LEN		512	/* opaque expanded AES-GCM key */
+#define SANCTUM_XNONCE_LEN		24	/* XChaCha20-Poly1305 nonce */
+#define SANCTUM_PWHASH_SALT_LEN		16	/* Argon2id salt */
 
 /* Base-key purposes (tunnel.md 3.3); the values are the reference's. */
 #define SANCTUM_PURPOSE_PEER_OFFER	1
@@ -84,6 +86,18 @@ int	sanctum_aead_oneshot_open(const uint8_t key[32], uint8_t *data,
 	    const uint8_t nonce[12], const uint8_t tag[16]);
 void	sanctum_fixed_nonce(uint8_t nonce[12]);
 void	sanctum_sha256(uint8_t out[32], const void *, size_t);
+uint64_t sanctum_shorthash(const void *, size_t, const uint8_t key[16]);
+int	sanctum_pwhash(uint8_t *out, size_t outlen, const char *pass,
+	    size_t passlen, const uint8_t salt[SANCTUM_PWHASH_SALT_LEN],
+	    uint32_t opslimit, size_t memlimit);
+int	sanctum_xchacha_seal(const uint8_t key[32], uint8_t *data, size_t len,
+	    const uint8_t *aad, size_t aadlen,
+	    const uint8_t nonce[SANCTUM_XNONCE_LEN],
+	    uint8_t tag[SANCTUM_TAG_LEN]);
+int	sanctum_xchacha_open(const uint8_t key[32], uint8_t *data, size_t len,
+	    const uint8_t *aad, size_t aadlen,
+	    const uint8_t nonce[SANCTUM_XNONCE_LEN],
+	    const uint8_t tag[SANCTUM_TAG_LEN]);
 
 /* kdf.c */
 const char *sanctum_purpose_label(int purpose);

@@ -6,6 +6,7 @@
  * allow-list of its own. The only file that touches seccomp.
  */
 
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -36,9 +37,22 @@ allow(scmp_filter_ctx ctx, int nr, const char *name)
 static void
 allow_fd(scmp_filter_ctx ctx, int nr, const char *name, int fd)
 {
-	if (seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-	    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)fd)) != 0)
+	struct scmp_arg_cmp	cmp = { .arg = 0, .op = SCMP_CMP_EQ,
+				    .datum_a = (scmp_datum_t)fd, .datum_b = 0 };
+
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp) != 0)
 		fatal("seccomp: cannot allow %s on fd %d", name, fd);
+}
+
+/* Allow a memory call only without PROT_EXEC in its protection argument. */
+static void
+allow_noexec(scmp_filter_ctx ctx, int nr, const char *name)
+{
+	struct scmp_arg_cmp	cmp = { .arg = 2, .op = SCMP_CMP_MASKED_EQ,
+				    .datum_a = PROT_EXEC, .datum_b = 0 };
+
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp) != 0)
+		fatal("seccomp: cannot allow %s", name);
 }
 
 /* What every sandboxed process needs: memory, futexes, time, its log fd. */
@@ -46,7 +60,7 @@ static void
 allow_common(scmp_filter_ctx ctx)
 {
 	ALLOW(ctx, brk);
-	ALLOW(ctx, mmap);
+	allow_noexec(ctx, SCMP_SYS(mmap), "mmap");
 	ALLOW(ctx, munmap);
 	ALLOW(ctx, madvise);
 	ALLOW(ctx, futex);
@@ -85,6 +99,64 @@ allow_common(scmp_filter_ctx ctx)
 #endif
 }
 
+/* Waking a consumer that sleeps in an event loop (cathedral, liturgy). */
+static void
+allow_wake_fds(scmp_filter_ctx ctx, const struct sanctum_proc *p)
+{
+	int	t;
+
+	for (t = 1; t <= SANCTUM_PROC_MAX; t++) {
+		if (p->shm->wake_fd[t] != -1)
+			allow_fd(ctx, SCMP_SYS(write), "write",
+			    p->shm->wake_fd[t]);
+	}
+}
+
+/*
+ * The cathedral: its database (SQLite's file calls, for the database thread
+ * too), the libevent loop, its wake-up eventfd and the metrics endpoint.
+ */
+static void
+allow_cathedral(scmp_filter_ctx ctx, const struct sanctum_proc *p)
+{
+	allow_fd(ctx, SCMP_SYS(read), "read", p->shm->wake_fd[p->type]);
+	ALLOW(ctx, read);
+	ALLOW(ctx, write);
+	ALLOW(ctx, pread64);
+	ALLOW(ctx, pwrite64);
+	ALLOW(ctx, openat);
+	ALLOW(ctx, close);
+	ALLOW(ctx, fstat);
+	ALLOW(ctx, newfstatat);
+	ALLOW(ctx, lseek);
+	ALLOW(ctx, fcntl);
+	ALLOW(ctx, fsync);
+	ALLOW(ctx, fdatasync);
+	ALLOW(ctx, ftruncate);
+	ALLOW(ctx, unlink);
+	ALLOW(ctx, getpid);
+	ALLOW(ctx, getuid);
+	ALLOW(ctx, geteuid);
+	ALLOW(ctx, getgid);
+	ALLOW(ctx, getegid);
+	ALLOW(ctx, getrandom);
+	ALLOW(ctx, mremap);
+#ifndef SANCTUM_SANITIZER_BUILD
+	allow_noexec(ctx, SCMP_SYS(mprotect), "mprotect");
+#endif
+	ALLOW(ctx, epoll_wait);
+	ALLOW(ctx, epoll_pwait);
+	ALLOW(ctx, epoll_ctl);
+	ALLOW(ctx, readv);
+	ALLOW(ctx, writev);
+	ALLOW(ctx, shutdown);
+	ALLOW(ctx, getsockname);
+	ALLOW(ctx, getpeername);
+	ALLOW(ctx, setsockopt);
+	if (p->metrics_fd != -1)
+		allow_fd(ctx, SCMP_SYS(accept4), "accept4", p->metrics_fd);
+}
+
 /* The per-process additions (ours; see docs/sandbox.md). */
 static void
 allow_process(scmp_filter_ctx ctx, const struct sanctum_proc *p)
@@ -97,11 +169,13 @@ allow_process(scmp_filter_ctx ctx, const struct sanctum_proc *p)
 		break;
 	case SANCTUM_PROC_HEAVEN_TX:
 		allow_fd(ctx, SCMP_SYS(write), "write", p->tun_fd);
+		allow_fd(ctx, SCMP_SYS(writev), "writev", p->tun_fd);
 		break;
 	case SANCTUM_PROC_PURGATORY_RX:
 		allow_fd(ctx, SCMP_SYS(recvmmsg), "recvmmsg", p->udp_fd);
 		if (p->nat_fd != -1)
 			allow_fd(ctx, SCMP_SYS(recvmmsg), "recvmmsg", p->nat_fd);
+		allow_wake_fds(ctx, p);
 		ALLOW(ctx, poll);
 		ALLOW(ctx, ppoll);
 		break;
@@ -126,6 +200,9 @@ allow_process(scmp_filter_ctx ctx, const struct sanctum_proc *p)
 		ALLOW(ctx, fsync);
 		ALLOW(ctx, rename);
 		ALLOW(ctx, unlink);
+		break;
+	case SANCTUM_PROC_CATHEDRAL:
+		allow_cathedral(ctx, p);
 		break;
 	case SANCTUM_PROC_CONTROL:
 		allow_fd(ctx, SCMP_SYS(recvfrom), "recvfrom", p->control_fd);
@@ -172,6 +249,8 @@ sandbox_seccomp(const struct sanctum_proc *p)
 	}
 	if ((ctx = seccomp_init(deflt)) == NULL)
 		fatal("seccomp_init failed");
+	if (seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1) != 0)
+		fatal("seccomp: no thread synchronisation");
 	allow_common(ctx);
 	allow_process(ctx, p);
 	if (seccomp_load(ctx) != 0)
@@ -201,6 +280,13 @@ close_all_but(const int *keep, size_t nkeep)
 		fatal("close_range: %s", strerror(errno));
 }
 
+/* Close inherited descriptors in a worker that has no sandbox (bishop). */
+void
+sandbox_close_fds(const int *keep, size_t nkeep)
+{
+	close_all_but(keep, nkeep);
+}
+
 /* Processes that never need the network live in an empty namespace. */
 static int
 needs_own_netns(int type)
@@ -226,19 +312,31 @@ drop_privileges(const struct config_run *run, const char *name)
 		fatal("privilege drop for %s did not stick", name);
 }
 
-/*
- * Enter the sandbox of p. The parent-death signal is set after the
- * credential change, which would clear it, and checked against a guardian
- * that died in between.
- */
+/* Enter the sandbox of p (see sandbox_enter_hook). */
 void
 sandbox_enter(struct sanctum_proc *p, const int *keep_fds, size_t nkeep)
+{
+	sandbox_enter_hook(p, keep_fds, nkeep, NULL, NULL);
+}
+
+/*
+ * Enter the sandbox of p, running hook (if any) after the descriptors are
+ * closed and before privileges are dropped: the cathedral opens its
+ * database there. The parent-death signal is set after the credential
+ * change, which would clear it, and checked against a guardian that died
+ * in between. The filter covers every thread (TSYNC).
+ */
+void
+sandbox_enter_hook(struct sanctum_proc *p, const int *keep_fds, size_t nkeep,
+    void (*hook)(void *), void *arg)
 {
 	pid_t	guardian = getppid();
 
 	close_all_but(keep_fds, nkeep);
 	if (needs_own_netns(p->type) && unshare(CLONE_NEWNET) == -1)
 		fatal("unshare(CLONE_NEWNET): %s", strerror(errno));
+	if (hook != NULL)
+		hook(arg);
 	drop_privileges(&p->cfg->run[p->type], p->name);
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != guardian)
 		fatal("guardian gone");

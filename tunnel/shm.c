@@ -62,6 +62,8 @@ shm_create(struct sanctum_shared *s, int mode)
 	int		o;
 
 	memset(s, 0, sizeof(*s));
+	for (i = 0; i <= SANCTUM_PROC_MAX; i++)
+		s->wake_fd[i] = -1;
 	if ((s->state = shm_map(s, SHM_STATE, sizeof(*s->state))) == NULL)
 		return (-1);
 	s->state->mode = mode;

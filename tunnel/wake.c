@@ -68,14 +68,22 @@ proc_suspend(int type, int timeout_sec)
 	(void)futex(word, FUTEX_WAIT, 0, timeout_sec ? &ts : NULL);
 }
 
-/* Wake a process if it sleeps (no system call when it is running). */
+/*
+ * Wake a process if it sleeps (no system call when it is running). A
+ * process with an event loop sleeps on an eventfd instead of the futex.
+ */
 void
 proc_wake(int type)
 {
 	_Atomic uint32_t	*word = &sanctum->state->wake[type];
 	uint32_t		zero = 0;
+	uint64_t		one = 1;
 
-	if (atomic_compare_exchange_strong(word, &zero, 1))
+	if (!atomic_compare_exchange_strong(word, &zero, 1))
+		return;
+	if (sanctum->wake_fd[type] != -1)
+		(void)!write(sanctum->wake_fd[type], &one, sizeof(one));
+	else
 		(void)futex(word, FUTEX_WAKE, 1, NULL);
 }
 

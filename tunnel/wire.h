@@ -360,7 +360,10 @@ int		 ambry_wrap_derived(struct ambry_entry *,
 		    const uint8_t unwrap_kek[32], uint64_t fs, uint64_t fd,
 		    const struct ambry_header *, const uint8_t ss[32]);
 
-/* ambry_bundle.c: the device KEK of one id, and the source of new secrets. */
+/*
+ * ambry_bundle.c: the device KEK of one id (0; 1 = that device has none and
+ * its entries are random; -1 = error), and the source of new secrets.
+ */
 typedef int	(*ambry_kek_fn)(void *arg, uint64_t flock, uint8_t id,
 		    uint8_t kek[32]);
 typedef void	(*ambry_random_fn)(void *arg, void *buf, size_t len);

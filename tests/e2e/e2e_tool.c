@@ -7,7 +7,15 @@
  *                                         IP:PORT, sent as is (replay), cut
  *                                         to 40 bytes (truncate) or with a
  *                                         new packet number, so its tag no
- *                                         longer matches (badtag)
+ *                                         longer matches (badtag); MODE
+ *                                         offer: the last KATEDRAL offer
+ *   keygen FILE...                        32 random bytes per file, 0600
+ *   cosk-pair SECRET PUBLIC               an Ed25519 offer-signing key pair
+ *   ambry-flock DIR FLOCK DAYS            kek-0xNN for ids 1..255 and a
+ *                                         same-flock bundle DIR/bundle
+ *   info CS COSK CSID FLOCK TUNNEL IP:PORT COUNT MODE
+ *                                         client INFO offers to a cathedral:
+ *                                         ok, stale, badsig, badtag
  */
 
 #include <sys/socket.h>
@@ -18,6 +26,7 @@
 #include <arpa/inet.h>
 
 #include <stdio.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -194,10 +203,11 @@ stale_offer(const char *secret_path, const struct sockaddr_in *to, int count)
 
 /*
  * The last UDP payload in a pcap (Ethernet, IPv4) sent to `to` that is a
- * data packet (no offer magic, at least 100 bytes).
+ * data packet (no offer magic, at least 100 bytes), or with want_magic
+ * non-zero the last offer with that magic.
  */
 static size_t
-last_data_packet(const char *pcap, const struct sockaddr_in *to,
+last_packet(const char *pcap, const struct sockaddr_in *to, uint64_t want_magic,
     uint8_t *out, size_t max)
 {
 	uint8_t		hdr[24], rec[16], frame[65536];
@@ -223,8 +233,12 @@ last_data_packet(const char *pcap, const struct sockaddr_in *to,
 		    memcmp(frame + 14 + ihl + 2, &to->sin_port, 2) != 0)
 			continue;
 		len = caplen - 14 - ihl - 8;
-		if (len < 100 || len > max || get_be64(frame + 14 + ihl + 8) ==
-		    SANCTUM_MAGIC_SACRAMENT)
+		if (len < 100 || len > max)
+			continue;
+		if (want_magic != 0 ? get_be64(frame + 14 + ihl + 8) != want_magic :
+		    (get_be64(frame + 14 + ihl + 8) == SANCTUM_MAGIC_SACRAMENT ||
+		    get_be64(frame + 14 + ihl + 8) == SANCTUM_MAGIC_KATEDRAL ||
+		    get_be64(frame + 14 + ihl + 8) == SANCTUM_MAGIC_CIBORIUM))
 			continue;
 		memcpy(out, frame + 14 + ihl + 8, len);
 		found = len;
@@ -242,8 +256,10 @@ resend(const char *pcap, const struct sockaddr_in *to, int count,
 	size_t	len;
 	int	i;
 
-	if ((len = last_data_packet(pcap, to, pkt, sizeof(pkt))) == 0) {
-		fprintf(stderr, "no data packet to that address in %s\n", pcap);
+	len = last_packet(pcap, to, strcmp(mode, "offer") == 0 ?
+	    SANCTUM_MAGIC_KATEDRAL : 0, pkt, sizeof(pkt));
+	if (len == 0) {
+		fprintf(stderr, "no such packet to that address in %s\n", pcap);
 		return (1);
 	}
 	if (strcmp(mode, "truncate") == 0)
@@ -252,10 +268,146 @@ resend(const char *pcap, const struct sockaddr_in *to, int count,
 		/* A fresh packet number passes the replay check; the AAD changed. */
 		put_be64(pkt + 8, get_be64(pkt + 8) + 100000);
 		put_be32(pkt + 4, (uint32_t)get_be64(pkt + 8));
-	} else if (strcmp(mode, "replay") != 0)
+	} else if (strcmp(mode, "replay") != 0 && strcmp(mode, "offer") != 0)
 		return (2);
 	for (i = 0; i < count; i++)
 		send_to(to, pkt, len);
+	return (0);
+}
+
+/* Key files of 32 random bytes. */
+static int
+keygen(int argc, char **argv)
+{
+	uint8_t	key[32];
+	char	err[256];
+	int	i;
+
+	for (i = 0; i < argc; i++) {
+		sanctum_random_bytes(key, sizeof(key));
+		if (keyfile_write(argv[i], key, sizeof(key), 0600, err,
+		    sizeof(err)) == -1) {
+			fprintf(stderr, "%s\n", err);
+			return (1);
+		}
+	}
+	sanctum_wipe(key, sizeof(key));
+	return (0);
+}
+
+/* An Ed25519 pair: 64-byte secret (seed || public), 32-byte public. */
+static int
+cosk_pair(const char *secret, const char *public)
+{
+	uint8_t	pk[32], sk[64];
+	char	err[256];
+
+	if (sanctum_ed25519_keypair(pk, sk) == -1 ||
+	    keyfile_write(secret, sk, sizeof(sk), 0600, err, sizeof(err)) == -1 ||
+	    keyfile_write(public, pk, sizeof(pk), 0644, err, sizeof(err)) == -1) {
+		fprintf(stderr, "cosk-pair failed\n");
+		return (1);
+	}
+	sanctum_wipe(sk, sizeof(sk));
+	return (0);
+}
+
+static const char	*kek_dir;
+
+/* Device KEKs live in kek-0xNN files (created on first use). */
+static int
+dir_kek(void *arg, uint64_t flock, uint8_t id, uint8_t kek[32])
+{
+	char	path[1024], err[256];
+
+	(void)arg;
+	(void)flock;
+	snprintf(path, sizeof(path), "%s/kek-0x%02x", kek_dir, id);
+	if (keyfile_read(path, kek, 32, 0, err, sizeof(err)) == 0)
+		return (0);
+	sanctum_random_bytes(kek, 32);
+	return (keyfile_write(path, kek, 32, 0600, err, sizeof(err)));
+}
+
+/* Fresh secrets for the bundle. */
+static void
+kernel_random(void *arg, void *buf, size_t len)
+{
+	(void)arg;
+	sanctum_random_bytes(buf, len);
+}
+
+/* KEKs for every id of a flock and a same-flock bundle for them. */
+static int
+ambry_flock(const char *dir, const char *flock_hex, const char *days)
+{
+	struct ambry_header	h;
+	uint64_t		flock = strtoull(flock_hex, NULL, 16) & ~0xffULL;
+	uint8_t			*buf;
+	size_t			len = ambry_bundle_size(flock, flock);
+	char			path[1024], err[256];
+
+	kek_dir = dir;
+	sanctum_random_bytes(h.generation, sizeof(h.generation));
+	sanctum_random_bytes(h.seed, sizeof(h.seed));
+	put_be16(h.expires, ambry_expires_for((uint64_t)time(NULL),
+	    (uint32_t)atoi(days)));
+	if ((buf = malloc(len)) == NULL ||
+	    ambry_bundle_build(buf, len, flock, flock, &h, dir_kek,
+	    kernel_random, NULL) == -1) {
+		fprintf(stderr, "bundle failed\n");
+		return (1);
+	}
+	snprintf(path, sizeof(path), "%s/bundle", dir);
+	if (keyfile_write(path, buf, len, 0600, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return (1);
+	}
+	free(buf);
+	return (0);
+}
+
+/*
+ * Client INFO offers as a tunnel sends them to a cathedral, or broken in
+ * one way: stale (60 s old), badsig (signature of other data), badtag.
+ */
+static int
+info(char **argv, int count, const char *mode)
+{
+	uint8_t			cs[32], sk[64], pkt[SANCTUM_OFFER_LEN];
+	struct offer_info	i;
+	struct sockaddr_in	to = parse_addr(argv[5]);
+	uint64_t		flock = strtoull(argv[3], NULL, 16);
+	uint32_t		csid = (uint32_t)strtoul(argv[2], NULL, 16);
+	uint64_t		now = (uint64_t)time(NULL);
+	char			err[256];
+	int			n;
+
+	if (keyfile_read(argv[0], cs, 32, 0, err, sizeof(err)) == -1 ||
+	    keyfile_read(argv[1], sk, 64, 0, err, sizeof(err)) == -1) {
+		fprintf(stderr, "%s\n", err);
+		return (1);
+	}
+	for (n = 0; n < count; n++) {
+		sanctum_offer_init(pkt, SANCTUM_MAGIC_KATEDRAL, csid,
+		    SANCTUM_OFFER_INFO, strcmp(mode, "stale") == 0 ? now - 60 :
+		    now);
+		sanctum_offer_set_flocks(pkt, flock, flock);
+		memset(&i, 0, sizeof(i));
+		i.tunnel = (uint16_t)strtoul(argv[4], NULL, 16);
+		i.instance = 0x1234;
+		i.flags = SANCTUM_INFO_SKIP_AMBRY;
+		sanctum_info_encode(pkt, &i);
+		sanctum_offer_sign(pkt, sk);
+		if (strcmp(mode, "badsig") == 0)
+			pkt[SANCTUM_OFFER_OFF_BODY + 40] ^= 1;
+		sanctum_offer_encrypt(pkt, cs, SANCTUM_LABEL_CATHEDRAL, flock, 0);
+		if (strcmp(mode, "badtag") == 0)
+			pkt[SANCTUM_OFFER_OFF_TAG] ^= 1;
+		send_to(&to, pkt, sizeof(pkt));
+	}
+	sanctum_wipe(cs, sizeof(cs));
+	sanctum_wipe(sk, sizeof(sk));
 	return (0);
 }
 
@@ -280,6 +432,14 @@ main(int argc, char **argv)
 		to = parse_addr(argv[3]);
 		return (resend(argv[2], &to, atoi(argv[4]), argv[5]));
 	}
+	if (argc >= 3 && strcmp(argv[1], "keygen") == 0)
+		return (keygen(argc - 2, argv + 2));
+	if (argc == 4 && strcmp(argv[1], "cosk-pair") == 0)
+		return (cosk_pair(argv[2], argv[3]));
+	if (argc == 5 && strcmp(argv[1], "ambry-flock") == 0)
+		return (ambry_flock(argv[2], argv[3], argv[4]));
+	if (argc == 10 && strcmp(argv[1], "info") == 0)
+		return (info(argv + 2, atoi(argv[8]), argv[9]));
 	fprintf(stderr, "usage: see the comment at the top of e2e_tool.c\n");
 	return (2);
 }
