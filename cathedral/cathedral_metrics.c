@@ -109,6 +109,20 @@ tunnels_per_flock(struct evbuffer *b)
 	    "sanctum_cathedral_liturgies %zu\n", cath->liturgies.count);
 }
 
+/* The network side's drop counters (purgatory, in shared state). */
+static void
+network_counters(struct evbuffer *b)
+{
+	int	c;
+
+	evbuffer_add_printf(b, "# TYPE sanctum_network_dropped_total counter\n");
+	for (c = 0; c < CTR_MAX; c++)
+		evbuffer_add_printf(b,
+		    "sanctum_network_dropped_total{reason=\"%s\"} %llu\n",
+		    counter_name(c), (unsigned long long)
+		    atomic_load(&sanctum->state->counters[c]));
+}
+
 /* GET /metrics. */
 static void
 metrics_page(struct evhttp_request *req, void *arg)
@@ -136,6 +150,7 @@ metrics_page(struct evhttp_request *req, void *arg)
 	single(b, CC_FEDERATED);
 	family(b, "table_full_total", "table", CC_FULL_TUNNELS, CC_FULL_SEEDS);
 	tunnels_per_flock(b);
+	network_counters(b);
 	single(b, CC_DB_FLUSHES);
 	single(b, CC_DB_RELOADS);
 	evbuffer_add_printf(b, "# TYPE sanctum_cathedral_db_flush_seconds_last "

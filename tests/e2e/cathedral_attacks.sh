@@ -92,9 +92,9 @@ bad "bad tags" "$M{reason=\"bad-tag\"}" \
     "$E2E_TOOL" info "$SEC/0000000c.key" "$W/id-0000000c.cosk" 0000000c "$FLOCK" 0301 10.0.0.1:$CATH_PORT $K badtag
 bad "unknown ids" "$M{reason=\"unknown-identity\"}" \
     "$E2E_TOOL" info "$SEC/0000000c.key" "$W/id-0000000c.cosk" 0000000d "$FLOCK" 0301 10.0.0.1:$CATH_PORT $K ok
-bad "truncated datagrams on the main port" sanctum_cathedral_runt_total \
+bad "truncated datagrams on the main port" 'sanctum_network_dropped_total{reason="rx-runt"}' \
     bash -c "for i in \$(seq $K); do head -c 30 /dev/urandom > /dev/udp/10.0.0.1/$CATH_PORT; done"
-bad "truncated datagrams on the NAT port" sanctum_cathedral_runt_total \
+bad "truncated datagrams on the NAT port" 'sanctum_network_dropped_total{reason="rx-runt"}' \
     bash -c "for i in \$(seq $K); do head -c 30 /dev/urandom > /dev/udp/10.0.0.1/$CATH_NAT; done"
 bad "garbage on the main port" 'sanctum_cathedral_relay_dropped_total{reason="flock-not-allowed"}' \
     "$E2E_TOOL" garbage 10.0.0.1:$CATH_PORT $K

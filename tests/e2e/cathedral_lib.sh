@@ -99,11 +99,18 @@ metric() {
 	    awk -v m="$3" '$1 == m { print $2; found = 1 } END { if (!found) print 0 }'
 }
 
-# NAT router NS with an uplink (UPLINK_IF) and masquerade behind it.
+# nat_router NS UPLINK_IF INNER_HOST: masquerade behind the uplink,
+# port-preserving (the kernel keeps a free source port) and, for UDP,
+# endpoint-independent: what arrives at a mapped port goes to the host
+# behind it (the behaviour hole punching relies on).
 nat_router() {
 	in_ns "$1" sysctl -q -w net.ipv4.ip_forward=1
 	in_ns "$1" nft -f - <<NFT || die "nft in $1"
 table ip nat {
+	chain prerouting {
+		type nat hook prerouting priority dstnat;
+		iifname "$2" udp dport 1024-65535 dnat to $3
+	}
 	chain postrouting {
 		type nat hook postrouting priority srcnat;
 		oifname "$2" masquerade

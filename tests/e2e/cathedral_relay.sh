@@ -22,8 +22,8 @@ in_ns natl ip route add default via 10.0.1.254
 in_ns natr ip route add default via 10.0.2.254
 in_ns nodel ip route add default via 192.168.1.1
 in_ns noder ip route add default via 192.168.2.1
-nat_router natl wl
-nat_router natr wr
+nat_router natl wl 192.168.1.2
+nat_router natr wr 192.168.2.2
 
 make_cathedral_db cath "0000000a:01:0 0000000b:02:0"
 write_cathedral_conf cath 10.0.0.1 9100
@@ -40,16 +40,20 @@ check "the nodes cannot reach each other's private address" \
     sh -c "! ip netns exec $(ns nodel) ping -c 1 -W 1 192.168.2.2 >/dev/null"
 check "the traffic secret arrived as an ambry" test -s "$W/nl-traffic.key"
 
-# While relayed: the capture and the metric must agree exactly.
-start_bg CAP cath "$W/relay.cap" tcpdump -i c0 -n -l -U \
+# While relayed: the capture and the metric must agree exactly over the
+# same interval (the capture's kernel timestamps between the two reads).
+start_bg CAP cath "$W/relay.cap" tcpdump -i c0 -n -l -U -tt \
     "udp and src host 10.0.0.1 and src port $CATH_PORT and not (udp[8:4] = 0x4b415445 or udp[8:4] = 0x4349424f or udp[8:4] = 0x53414352)"
 sleep 1
 before=$(metric cath 9100 sanctum_cathedral_relayed_packets_total)
+t0=$(date +%s.%N)
 in_ns nodel ping -c 10 -i 0.2 -W 1 10.99.0.2 > "$W/ping1.log" || die "relayed pings"
 sleep 0.5
+t1=$(date +%s.%N)
 after=$(metric cath 9100 sanctum_cathedral_relayed_packets_total)
+sleep 0.5
 kill -INT "$CAP"; wait "$CAP" 2>/dev/null
-seen=$(grep -c ' > ' "$W/relay.cap")
+seen=$(awk -v a="$t0" -v b="$t1" '/ > / && $1 >= a && $1 <= b' "$W/relay.cap" | wc -l)
 check "relayed-packets metric moved by exactly what the capture saw ($((after - before)) = $seen)" \
     [ "$((after - before))" = "$seen" ]
 check "at least 20 packets relayed" [ "$seen" -ge 20 ]

@@ -13,7 +13,7 @@
  *   cosk-pair SECRET PUBLIC               an Ed25519 offer-signing key pair
  *   ambry-flock DIR FLOCK DAYS            kek-0xNN for ids 1..255 and a
  *                                         same-flock bundle DIR/bundle
- *   info CS COSK CSID FLOCK TUNNEL IP:PORT COUNT MODE
+ *   info CS COSK CSID FLOCK[:DST] TUNNEL IP:PORT COUNT MODE
  *                                         client INFO offers to a cathedral:
  *                                         ok, stale, badsig, badtag
  */
@@ -377,7 +377,10 @@ info(char **argv, int count, const char *mode)
 	uint8_t			cs[32], sk[64], pkt[SANCTUM_OFFER_LEN];
 	struct offer_info	i;
 	struct sockaddr_in	to = parse_addr(argv[5]);
-	uint64_t		flock = strtoull(argv[3], NULL, 16);
+	char			*colon;
+	uint64_t		flock = strtoull(argv[3], &colon, 16);
+	uint64_t		flock_dst = *colon == ':' ?
+				    strtoull(colon + 1, NULL, 16) : flock;
 	uint32_t		csid = (uint32_t)strtoul(argv[2], NULL, 16);
 	uint64_t		now = (uint64_t)time(NULL);
 	char			err[256];
@@ -392,7 +395,7 @@ info(char **argv, int count, const char *mode)
 		sanctum_offer_init(pkt, SANCTUM_MAGIC_KATEDRAL, csid,
 		    SANCTUM_OFFER_INFO, strcmp(mode, "stale") == 0 ? now - 60 :
 		    now);
-		sanctum_offer_set_flocks(pkt, flock, flock);
+		sanctum_offer_set_flocks(pkt, flock, flock_dst);
 		memset(&i, 0, sizeof(i));
 		i.tunnel = (uint16_t)strtoul(argv[4], NULL, 16);
 		i.instance = 0x1234;
