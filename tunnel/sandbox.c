@@ -7,6 +7,7 @@
  */
 
 #include <sys/mman.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -42,6 +43,18 @@ allow_fd(scmp_filter_ctx ctx, int nr, const char *name, int fd)
 
 	if (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, 1, &cmp) != 0)
 		fatal("seccomp: cannot allow %s on fd %d", name, fd);
+}
+
+/* Allow ioctl with one request only (libevent's FIONREAD on its sockets). */
+static void
+allow_ioctl(scmp_filter_ctx ctx, unsigned long request)
+{
+	struct scmp_arg_cmp	cmp = { .arg = 1, .op = SCMP_CMP_EQ,
+				    .datum_a = request, .datum_b = 0 };
+
+	if (seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+	    &cmp) != 0)
+		fatal("seccomp: cannot allow ioctl %lu", request);
 }
 
 /* Allow a memory call only without PROT_EXEC in its protection argument. */
@@ -153,8 +166,10 @@ allow_cathedral(scmp_filter_ctx ctx, const struct sanctum_proc *p)
 	ALLOW(ctx, getsockname);
 	ALLOW(ctx, getpeername);
 	ALLOW(ctx, setsockopt);
-	if (p->metrics_fd != -1)
+	if (p->metrics_fd != -1) {
 		allow_fd(ctx, SCMP_SYS(accept4), "accept4", p->metrics_fd);
+		allow_ioctl(ctx, FIONREAD);
+	}
 }
 
 /* The per-process additions (ours; see docs/sandbox.md). */
