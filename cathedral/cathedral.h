@@ -76,6 +76,7 @@ enum cath_counter {
 /* An identity as served: secrets, allow rules, shroud material. */
 struct cath_ident {
 	uint8_t		cs[32];
+	uint8_t		offer_base[32];	/* cathedral-offer base key, domain 0 */
 	uint8_t		pub[32];
 	int		revoked;
 	uint8_t		allowed[256];

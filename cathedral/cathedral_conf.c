@@ -59,6 +59,11 @@ load_ident(void *arg, const struct db_identity *id)
 	}
 	memcpy(ci->cs, id->secret, 32);
 	memcpy(ci->pub, id->cosk_pub, 32);
+	if (sanctum_base_key(ci->offer_base, ci->cs, id->flock, 0,
+	    SANCTUM_PURPOSE_CATHEDRAL_OFFER) == -1) {
+		l->failed = 1;
+		return (0);
+	}
 	ci->revoked = id->revoked;
 	for (i = 0; i < id->nallow; i++) {
 		ci->allowed[id->allow[i].peer] = 1;

@@ -111,8 +111,10 @@ authenticate(struct cath_rx *rx)
 		reject(CC_REJECT_REVOKED);
 		return (-1);
 	}
-	if (sanctum_offer_decrypt(rx->d, rx->len, secret, label, rx->fdom,
-	    0) != SANCTUM_OK) {
+	if ((!rx->catacomb && rx->fdom == rx->flock ?
+	    sanctum_offer_decrypt_base(rx->d, rx->len, rx->ident->offer_base,
+	    label) : sanctum_offer_decrypt(rx->d, rx->len, secret, label,
+	    rx->fdom, 0)) != SANCTUM_OK) {
 		reject(CC_REJECT_TAG);
 		return (-1);
 	}
@@ -242,8 +244,10 @@ cath_reply(const struct cath_rx *rx, uint8_t type, const void *arg,
 	sanctum_offer_init(PACKET_DATA(pkt), SANCTUM_MAGIC_KATEDRAL, rx->csid,
 	    type, (uint64_t)time(NULL));
 	fill(PACKET_DATA(pkt), arg);
-	if (sanctum_offer_encrypt(PACKET_DATA(pkt), rx->ident->cs,
-	    SANCTUM_LABEL_CATHEDRAL, rx->fdom, 0) == -1) {
+	if ((rx->fdom == rx->flock ? sanctum_offer_encrypt_base(PACKET_DATA(pkt),
+	    rx->ident->offer_base, SANCTUM_LABEL_CATHEDRAL) :
+	    sanctum_offer_encrypt(PACKET_DATA(pkt), rx->ident->cs,
+	    SANCTUM_LABEL_CATHEDRAL, rx->fdom, 0)) == -1) {
 		packet_put(pkt);
 		return;
 	}

@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "keccak.h"
 #include "wire.h"
 
 #define BODY(pkt)	((pkt) + SANCTUM_OFFER_OFF_BODY)
@@ -94,6 +95,53 @@ sanctum_offer_open(uint8_t *pkt, size_t len, const uint8_t key[32])
 	    pkt + SANCTUM_OFFER_OFF_TAG) == -1)
 		return (SANCTUM_ERR_TAG);
 	return (SANCTUM_OK);
+}
+
+/* The per-offer key from an already derived base key and the header seed. */
+static int
+key_from_base(uint8_t key[32], const uint8_t base[32], const char *label,
+    const uint8_t *pkt)
+{
+	uint8_t	x[1 + SANCTUM_SEED_LEN];
+
+	x[0] = 0x40;
+	memcpy(x + 1, pkt + SANCTUM_OFFER_OFF_SEED, SANCTUM_SEED_LEN);
+	return (kmac256(key, 32, base, 32, label, x, sizeof(x)));
+}
+
+/*
+ * Seal with the per-offer key of a cached base key (a cathedral answering
+ * many offers of one identity derives the base key once).
+ */
+int
+sanctum_offer_encrypt_base(uint8_t pkt[SANCTUM_OFFER_LEN],
+    const uint8_t base[32], const char *label)
+{
+	uint8_t		key[SANCTUM_KEY_LEN];
+	int		ret;
+
+	if (key_from_base(key, base, label, pkt) == -1)
+		return (-1);
+	ret = sanctum_offer_seal(pkt, key);
+	sanctum_wipe(key, sizeof(key));
+	return (ret);
+}
+
+/* Open with the per-offer key of a cached base key. */
+enum sanctum_err
+sanctum_offer_decrypt_base(uint8_t *pkt, size_t len, const uint8_t base[32],
+    const char *label)
+{
+	uint8_t			key[SANCTUM_KEY_LEN];
+	enum sanctum_err	err;
+
+	if (len < SANCTUM_OFFER_LEN)
+		return (SANCTUM_ERR_SHORT);
+	if (key_from_base(key, base, label, pkt) == -1)
+		return (SANCTUM_ERR_NOKEY);
+	err = sanctum_offer_open(pkt, len, key);
+	sanctum_wipe(key, sizeof(key));
+	return (err);
 }
 
 /* Derive the per-offer key from the header seed and seal. */

@@ -308,6 +308,10 @@ int		 sanctum_offer_encrypt(uint8_t pkt[SANCTUM_OFFER_LEN],
 enum sanctum_err sanctum_offer_decrypt(uint8_t *pkt, size_t len,
 		    const uint8_t secret[32], const char *label, uint64_t fa,
 		    uint64_t fb);
+int		 sanctum_offer_encrypt_base(uint8_t pkt[SANCTUM_OFFER_LEN],
+		    const uint8_t base[32], const char *label);
+enum sanctum_err sanctum_offer_decrypt_base(uint8_t *pkt, size_t len,
+		    const uint8_t base[32], const char *label);
 int		 sanctum_offer_seal(uint8_t pkt[SANCTUM_OFFER_LEN],
 		    const uint8_t key[32]);
 enum sanctum_err sanctum_offer_open(uint8_t *pkt, size_t len,

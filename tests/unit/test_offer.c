@@ -183,6 +183,20 @@ cathedral_case(const struct json *c, int n)
 	CHECK(sanctum_offer_encrypt(pkt, cs, SANCTUM_LABEL_CATHEDRAL, fs, 0) == 0,
 	    "cathedral %d encrypts", n);
 	CHECK(memcmp(pkt, wire, sizeof(wire)) == 0, "cathedral %d packet", n);
+	{
+		uint8_t	base[32], again[623];
+
+		/* A cached base key gives the same packet and opens it. */
+		sanctum_base_key(base, cs, fs, 0, SANCTUM_PURPOSE_CATHEDRAL_OFFER);
+		memcpy(again, wire, sizeof(again));
+		CHECK(sanctum_offer_decrypt_base(again, sizeof(again), base,
+		    SANCTUM_LABEL_CATHEDRAL) == SANCTUM_OK,
+		    "cathedral %d opens with the cached base key", n);
+		CHECK(sanctum_offer_encrypt_base(again, base,
+		    SANCTUM_LABEL_CATHEDRAL) == 0 &&
+		    memcmp(again, wire, sizeof(wire)) == 0,
+		    "cathedral %d re-encrypts with the cached base key", n);
+	}
 
 	/* What the cathedral does: decrypt, verify, decode. */
 	CHECK(sanctum_offer_decrypt(pkt, sizeof(pkt), cs,
