@@ -2,7 +2,8 @@
  * cathedralctl [--db PATH] [--keyring PATH] COMMAND [ARGS]
  *
  * The operator tool: a table of subcommands, one file per group, as in
- * wireguard-tools. Global options come before the command.
+ * wireguard-tools. Global options come before the command. The keyring
+ * (KEKs) defaults to <db>.keyring; see cathedralctl(8).
  */
 
 #include <stdio.h>
@@ -16,6 +17,21 @@ static const struct ctl_cmd	ctl_cmds[] = {
 	    "latest schema" },
 	{ "import", ctl_import, "load a reference cathedral's settings, "
 	    "secretdir and bundles" },
+	{ "flock", ctl_flock, "add FLOCK [--descr TEXT] | list" },
+	{ "node", ctl_node, "list | set NODE --bandwidth MBIT [--peer-id N]" },
+	{ "federation", ctl_federation, "add|del IP PORT | list" },
+	{ "xflock", ctl_xflock, "add|del FLOCK-A FLOCK-B | list" },
+	{ "enroll", ctl_enroll, "make a node's identity, keys and "
+	    "configuration" },
+	{ "token", ctl_token, "create: a one-time enrollment token" },
+	{ "revoke", ctl_revoke, "NODE [--days D]: disable it, re-key its "
+	    "flock" },
+	{ "kek", ctl_kek, "renew NODE [--peer-id N] [--out DIR]" },
+	{ "ambry", ctl_ambry, "generate --flock F [--xflock G] [--days D]" },
+	{ "audit", ctl_audit, "[--after ID] [--limit N]: the audit log" },
+	{ "backup", ctl_backup, "FILE: an online copy of the database" },
+	{ "report", ctl_report, "[nodes|tunnels|flocks|federation] [--json] "
+	    "[--html FILE] [--now TIME]" },
 };
 
 /* The synopsis and every command with its help line. */
@@ -29,7 +45,14 @@ usage(const char *progname)
 	for (i = 0; i < sizeof(ctl_cmds) / sizeof(ctl_cmds[0]); i++)
 		fprintf(stderr, "  %-10s %s\n", ctl_cmds[i].name,
 		    ctl_cmds[i].help);
-	fprintf(stderr, "\n  import --settings FILE --secretdir DIR\n");
+	fprintf(stderr, "\n  import --settings FILE --secretdir DIR\n"
+	    "  enroll|token create --flock F --peer-id N --name NAME "
+	    "--cathedral HOST:PORT\n"
+	    "      [--mode liturgy --prefix NET [--group G] | --mode tunnel "
+	    "--to N [--address A/P]]\n"
+	    "      enroll: (--out DIR | --bundle FILE --passphrase-file P); "
+	    "token: --ttl DURATION\n"
+	    "\nsee cathedralctl(8)\n");
 	return (1);
 }
 

@@ -31,7 +31,7 @@ struct ctl_owner {
 struct ctl {
 	const char		*progname;
 	const char		*db_path;	/* --db, required */
-	const char		*keyring;	/* --keyring, for later commands */
+	const char		*keyring;	/* --keyring: <db>.keyring */
 	char			 actor[DB_ACTOR_MAX + 1];
 	struct ctl_owner	 owner;
 };
@@ -121,6 +121,7 @@ int		 ctl_parse_duration(struct ctl *, const char *, int64_t *);
 int		 ctl_parse_time(struct ctl *, const char *, int64_t *);
 void		 ctl_time_str(int64_t, char *, size_t);
 int		 ctl_name_ok(struct ctl *, const char *);
+struct db	*ctl_db_use(struct ctl *, int mode);
 
 /* cathedralctl_keyring.c */
 int		 ctl_keyring_open(struct ctl *, struct ctl_keyring *);
@@ -166,8 +167,9 @@ int		 ctl_token(struct ctl *, int, char **);
 
 /* cathedralctl_ambry.c */
 int		 ctl_ambry(struct ctl *, int, char **);
-int		 ctl_ambry_make(struct ctl *, struct db *, const struct keyring *,
-		    uint64_t a, uint64_t b, uint32_t days, uint32_t *gen);
+int		 ctl_ambry_make(struct ctl *, struct db *,
+		    const struct keyring *, uint64_t a, uint64_t b,
+		    uint32_t days, uint32_t *gen);
 int		 ctl_ambry_flock(struct ctl *, struct db *,
 		    const struct keyring *, uint64_t flock, uint32_t days);
 

@@ -238,12 +238,15 @@ ambry_generate(struct ctl *ctl, int argc, char **argv)
 	if ((v = ctl_opt(opts, "--xflock")) != NULL &&
 	    ctl_parse_flock(ctl, v, &b) == -1)
 		return (1);
-	if ((v = ctl_opt(opts, "--days")) != NULL &&
-	    (ctl_parse_u32(ctl, "days", v, 3650, &days) == -1 || days == 0))
-		return (days == 0 ? ctl_error(ctl, "--days: at least 1") : 1);
+	if ((v = ctl_opt(opts, "--days")) != NULL) {
+		if (ctl_parse_u32(ctl, "days", v, 3650, &days) == -1)
+			return (1);
+		if (days == 0)
+			return (ctl_error(ctl, "--days: at least 1"));
+	}
 	if (ctl_keyring_open(ctl, &k) == -1)
 		return (1);
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) != NULL) {
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) != NULL) {
 		if (ctl_ambry_make(ctl, db, &k.kr, a, b, days, &gen) == 0) {
 			ambry_said(&k.kr, a < b ? a : b, a < b ? b : a, gen,
 			    days);

@@ -198,7 +198,7 @@ enroll_csid(struct ctl *ctl, struct enroll *e)
 	int		 ret = 1;
 
 	memset(&s, 0, sizeof(s));
-	if ((db = ctl_db_open(ctl, DB_OPEN_RO)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RO)) == NULL)
 		return (1);
 	if (db_identities(db, csid_collect, &s) == -1)
 		ctl_error(ctl, "%s", db_error(db));
@@ -313,7 +313,8 @@ enroll_write_bundle(struct ctl *ctl, struct enroll *e)
 	int			 i, ret = 1;
 
 	memset(&b, 0, sizeof(b));
-	snprintf(b.dir, sizeof(b.dir), "%s", e->nodedir);
+	snprintf(b.dir, sizeof(b.dir), "%.*s", (int)sizeof(b.dir) - 1,
+	    e->nodedir);
 	for (i = 0; i < ENROLL_FILES; i++) {
 		enroll_file(e, i, &data, &len);
 		if (enroll_bundle_add(&b, e->names[i], 0600, data, len) == -1) {
@@ -366,7 +367,7 @@ enroll_store(struct ctl *ctl, struct enroll *e)
 	    ", %s KEK, %s %.600s", e->kek_new ? "new" : "existing",
 	    e->bundle != NULL ? "bundle" : "directory",
 	    e->bundle != NULL ? e->bundle : e->out);
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL) {
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL) {
 		sanctum_wipe(&n, sizeof(n));
 		return (1);
 	}

@@ -33,7 +33,7 @@ fed_list(struct ctl *ctl)
 	struct db	*db;
 	int		 ret = 0;
 
-	if ((db = ctl_db_open(ctl, DB_OPEN_RO)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RO)) == NULL)
 		return (1);
 	printf("%-21s  %s\n", "PEER", "ADDED");
 	if (db_federation(db, fed_print, NULL) == -1)
@@ -54,7 +54,7 @@ fed_change(struct ctl *ctl, int add, const char *ips, const char *ports)
 	if (ctl_parse_ip(ctl, ips, ip) == -1 ||
 	    ctl_parse_port(ctl, "federation port", ports, 0, &port) == -1)
 		return (1);
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL)
 		return (1);
 	rc = add ? db_federation_add(db, ctl->actor, ip, port) :
 	    db_federation_del(db, ctl->actor, ip, port);

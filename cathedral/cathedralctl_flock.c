@@ -31,7 +31,7 @@ flock_list(struct ctl *ctl)
 	struct db	*db;
 	int		 ret = 0;
 
-	if ((db = ctl_db_open(ctl, DB_OPEN_RO)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RO)) == NULL)
 		return (1);
 	printf("%-16s  %-19s  %s\n", "FLOCK", "CREATED", "DESCRIPTION");
 	if (db_flocks(db, flock_print, NULL) == -1)
@@ -58,7 +58,7 @@ flock_add(struct ctl *ctl, int argc, char **argv)
 		return (1);
 	if ((descr = ctl_opt(opts, "--descr")) == NULL)
 		descr = "";
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL)
 		return (1);
 	rc = db_flock_add(db, ctl->actor, flock, descr);
 	if (rc == -1)

@@ -29,7 +29,7 @@ kek_peers(struct ctl *ctl, const char *spec, int only, struct ctl_node *n,
 	int		 ret = 1;
 
 	*npeers = 0;
-	if ((db = ctl_db_open(ctl, DB_OPEN_RO)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RO)) == NULL)
 		return (1);
 	if (ctl_node_find(ctl, db, spec, n) == 0) {
 		for (i = 0; i < n->nallow; i++) {
@@ -85,7 +85,7 @@ kek_audit(struct ctl *ctl, const struct ctl_node *n, const uint8_t *peers,
 	for (i = 0; i < npeers; i++)
 		off += (size_t)snprintf(detail + off, sizeof(detail) - off,
 		    " %02x", peers[i]);
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL)
 		return (1);
 	if (db_audit_note(db, ctl->actor, "kek.renew", obj, detail) == -1)
 		ret = ctl_error(ctl, "%s", db_error(db));
@@ -106,8 +106,10 @@ kek_renew(struct ctl *ctl, int argc, char **argv)
 	size_t			 npeers, i;
 	int			 only = -1, ret = 1;
 
-	if (argc < 3 || ctl_options(ctl, argc, argv, 3, opts, KEK_USAGE) != 0)
+	if (argc < 3)
 		return (ctl_error(ctl, "usage: %s", KEK_USAGE));
+	if (ctl_options(ctl, argc, argv, 3, opts, KEK_USAGE) != 0)
+		return (1);
 	if (ctl_opt(opts, "--peer-id") != NULL) {
 		if (ctl_parse_peer(ctl, ctl_opt(opts, "--peer-id"), &p) == -1)
 			return (1);

@@ -205,7 +205,7 @@ node_list(struct ctl *ctl)
 	struct db	*db;
 	int		 ret = 0;
 
-	if ((db = ctl_db_open(ctl, DB_OPEN_RO)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RO)) == NULL)
 		return (1);
 	printf("%-16s  %-8s  %-7s  %-20s  %s\n", "FLOCK", "CSID", "STATE",
 	    "NAME", "PEERS");
@@ -269,9 +269,10 @@ node_set(struct ctl *ctl, int argc, char **argv)
 	uint8_t		 p;
 	int		 peer = -1, ret;
 
-	if (argc < 3 || ctl_options(ctl, argc, argv, 3, opts,
-	    NODE_USAGE) != 0)
+	if (argc < 3)
 		return (ctl_error(ctl, "usage: %s", NODE_USAGE));
+	if (ctl_options(ctl, argc, argv, 3, opts, NODE_USAGE) != 0)
+		return (1);
 	if ((v = ctl_opt(opts, "--bandwidth")) == NULL)
 		return (ctl_error(ctl, "node set: --bandwidth is required"));
 	if (ctl_parse_u32(ctl, "bandwidth", v, UINT32_MAX, &mbit) == -1)
@@ -281,7 +282,7 @@ node_set(struct ctl *ctl, int argc, char **argv)
 			return (1);
 		peer = p;
 	}
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL)
 		return (1);
 	ret = 1;
 	if (ctl_node_find(ctl, db, argv[2], &n) == 0)

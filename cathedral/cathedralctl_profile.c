@@ -32,7 +32,8 @@ profile_liturgy(struct ctl *ctl, const struct ctl_opt *opts,
 	if (p->peer > 0xfe)
 		return (ctl_error(ctl, "a liturgy's peer id is 01..fe"));
 	if ((v = ctl_opt(opts, "--prefix")) == NULL)
-		return (ctl_error(ctl, "--mode liturgy needs --prefix A.B.0.0"));
+		return (ctl_error(ctl, "--mode liturgy needs --prefix "
+		    "A.B.0.0"));
 	n = strlen(v);
 	if (n > 3 && strcmp(v + n - 3, "/16") == 0)
 		n -= 3;
@@ -182,7 +183,7 @@ ctl_profile_check(struct ctl *ctl, const struct ctl_profile *p)
 
 	memset(&s, 0, sizeof(s));
 	s.p = p;
-	if ((db = ctl_db_open(ctl, DB_OPEN_RO)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RO)) == NULL)
 		return (1);
 	if (db_flocks(db, profile_flock, &s) == -1 ||
 	    db_identities(db, profile_name, &s) == -1)

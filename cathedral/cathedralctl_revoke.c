@@ -26,7 +26,7 @@ revoke_db(struct ctl *ctl, const char *spec, struct ctl_node *n,
 	int		 rc, ret = 1;
 
 	*ndrop = 0;
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL)
 		return (1);
 	if (ctl_node_find(ctl, db, spec, n) == -1)
 		goto out;
@@ -43,8 +43,8 @@ revoke_db(struct ctl *ctl, const char *spec, struct ctl_node *n,
 		    n->csid)) == -1)
 			goto out;
 		if (rc == 1)
-			printf("  peer %02x is also held by an active node: its "
-			    "KEK stays\n", n->allow[i].peer);
+			printf("  peer %02x is also held by an active node: "
+			    "its KEK stays\n", n->allow[i].peer);
 		else
 			drop[(*ndrop)++] = n->allow[i].peer;
 	}
@@ -68,20 +68,25 @@ ctl_revoke(struct ctl *ctl, int argc, char **argv)
 	uint32_t		 days = CTL_AMBRY_DAYS;
 	int			 ret = 1;
 
-	if (argc < 2 || ctl_options(ctl, argc, argv, 2, opts,
-	    REVOKE_USAGE) != 0)
+	if (argc < 2)
 		return (ctl_error(ctl, "usage: %s", REVOKE_USAGE));
-	if (ctl_opt(opts, "--days") != NULL && (ctl_parse_u32(ctl, "days",
-	    ctl_opt(opts, "--days"), 3650, &days) == -1 || days == 0))
-		return (ctl_error(ctl, "--days: 1..3650"));
+	if (ctl_options(ctl, argc, argv, 2, opts, REVOKE_USAGE) != 0)
+		return (1);
+	if (ctl_opt(opts, "--days") != NULL) {
+		if (ctl_parse_u32(ctl, "days", ctl_opt(opts, "--days"), 3650,
+		    &days) == -1)
+			return (1);
+		if (days == 0)
+			return (ctl_error(ctl, "--days: at least 1"));
+	}
 	if (ctl_keyring_open(ctl, &k) == -1)
 		return (1);
 	if (revoke_db(ctl, argv[1], &n, drop, &ndrop) != 0)
 		goto out;
 	if (k.missing) {
-		printf("  no keyring at %s: the flock's bundle keeps the node's "
-		    "entries until 'ambry generate' runs where the keyring "
-		    "is\n", k.path);
+		printf("  no keyring at %s: the flock's bundle keeps the "
+		    "node's entries until 'ambry generate' runs where the "
+		    "keyring is\n", k.path);
 		ret = 0;
 		goto out;
 	}
@@ -98,7 +103,7 @@ ctl_revoke(struct ctl *ctl, int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) != NULL) {
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) != NULL) {
 		ret = ctl_ambry_flock(ctl, db, &k.kr, n.flock, days);
 		ctl_db_close(ctl, db);
 	}

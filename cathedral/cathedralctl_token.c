@@ -92,7 +92,7 @@ token_store(struct ctl *ctl, const struct ctl_profile *p,
 	t.kek = 1;
 	t.mbit = p->mbit;
 	t.expires = expires;
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL)
 		return (1);
 	if (db_token_create_sealed(db, ctl->actor, &t, sealed, slen) == 0)
 		ret = 0;

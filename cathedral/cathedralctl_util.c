@@ -287,3 +287,30 @@ ctl_name_ok(struct ctl *ctl, const char *name)
 	}
 	return (0);
 }
+
+/*
+ * Open the database as its owner for a command that needs the latest
+ * schema; an older one is refused with the way out (init migrates it).
+ */
+struct db *
+ctl_db_use(struct ctl *ctl, int mode)
+{
+	struct db	*db;
+	int		 version;
+
+	if ((db = ctl_db_open(ctl, mode)) == NULL)
+		return (NULL);
+	if (db_user_version(db, &version) == -1) {
+		ctl_error(ctl, "%s: %s", ctl->db_path, db_error(db));
+		ctl_db_close(ctl, db);
+		return (NULL);
+	}
+	if (version != DB_SCHEMA_VERSION) {
+		ctl_error(ctl, "%s: schema version %d, expected %d: run "
+		    "cathedralctl --db %s init first", ctl->db_path, version,
+		    DB_SCHEMA_VERSION, ctl->db_path);
+		ctl_db_close(ctl, db);
+		return (NULL);
+	}
+	return (db);
+}

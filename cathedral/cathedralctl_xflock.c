@@ -32,7 +32,7 @@ xflock_list(struct ctl *ctl)
 	struct db	*db;
 	int		 ret = 0;
 
-	if ((db = ctl_db_open(ctl, DB_OPEN_RO)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RO)) == NULL)
 		return (1);
 	printf("%-16s  %-16s  %s\n", "FLOCK-A", "FLOCK-B", "ADDED");
 	if (db_xflocks(db, xflock_print, NULL) == -1)
@@ -52,7 +52,7 @@ xflock_change(struct ctl *ctl, int add, const char *as, const char *bs)
 	if (ctl_parse_flock(ctl, as, &a) == -1 ||
 	    ctl_parse_flock(ctl, bs, &b) == -1)
 		return (1);
-	if ((db = ctl_db_open(ctl, DB_OPEN_RW)) == NULL)
+	if ((db = ctl_db_use(ctl, DB_OPEN_RW)) == NULL)
 		return (1);
 	rc = add ? db_xflock_add(db, ctl->actor, a, b) :
 	    db_xflock_del(db, ctl->actor, a, b);

@@ -250,8 +250,8 @@ fail:
 }
 
 /*
- * Read the keyring at path: private regular file, no symlink. A missing
- * file is an empty keyring with *missing set.
+ * Read the keyring at path: a private regular file of ours, no symlink.
+ * A missing file is an empty keyring with *missing set.
  */
 int
 keyring_load(struct keyring *kr, const char *path, int *missing, char *err,
@@ -284,6 +284,13 @@ keyring_load(struct keyring *kr, const char *path, int *missing, char *err,
 		snprintf(err, errlen, "%s: mode %04o lets group or others read "
 		    "the KEKs (chmod 600 %s)", path,
 		    (unsigned int)(st.st_mode & 07777), path);
+		close(fd);
+		return (-1);
+	}
+	if (st.st_uid != geteuid()) {
+		snprintf(err, errlen, "%s: owned by uid %u, not by uid %u who "
+		    "runs this: refusing KEKs someone else may have written",
+		    path, (unsigned int)st.st_uid, (unsigned int)geteuid());
 		close(fd);
 		return (-1);
 	}
@@ -328,8 +335,8 @@ kr_render(const struct keyring *kr, size_t *len)
 		for (id = 1; id < KEYRING_IDS; id++) {
 			if (!f->have[id])
 				continue;
-			p += snprintf(p, max + 1 - (size_t)(p - buf), "kek %02zx ",
-			    id);
+			p += snprintf(p, max + 1 - (size_t)(p - buf),
+			    "kek %02zx ", id);
 			for (k = 0; k < 32; k++) {
 				*p++ = hexdigits[f->kek[id][k] >> 4];
 				*p++ = hexdigits[f->kek[id][k] & 0xf];

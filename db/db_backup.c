@@ -6,6 +6,8 @@
  * and checked with integrity_check before it is kept.
  */
 
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -71,7 +73,8 @@ db_backup_copy(struct db *db, sqlite3 *dst, const char *path)
 static void
 db_backup_remove(const char *path)
 {
-	static const char *const	suffix[] = { "-journal", "-wal", "-shm" };
+	static const char *const	suffix[] = { "-journal", "-wal",
+	    "-shm" };
 	char				side[4096];
 	size_t				i;
 

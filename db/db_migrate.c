@@ -205,13 +205,17 @@ static const char *const migration3[] = {
 /*
  * 4: what an enrollment token hands over, sealed by the operator under a
  * key derived from the token (docs/enrollment.md); the database cannot
- * open it. It goes with its token.
+ * open it. It goes with its token and never changes.
  */
 static const char *const migration4[] = {
 	"CREATE TABLE token_material ("
 	" token INTEGER PRIMARY KEY REFERENCES tokens(id) ON DELETE CASCADE,"
 	" sealed BLOB NOT NULL CHECK (length(sealed) BETWEEN 1 AND 1024)"
 	") STRICT",
+
+	"CREATE TRIGGER token_material_immutable BEFORE UPDATE ON"
+	" token_material BEGIN SELECT RAISE(ABORT, 'token material is"
+	" immutable'); END",
 	NULL
 };
 

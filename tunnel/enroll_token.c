@@ -252,7 +252,7 @@ enroll_material_open(struct enroll_material *m,
 	    nonce, sealed + n) == -1)
 		goto out;
 	if (buf[0] != ENROLL_MATERIAL_VERSION ||
-	    n != ENROLL_MATERIAL_FIXED + buf[56])
+	    n != ENROLL_MATERIAL_FIXED + (size_t)buf[56])
 		goto out;
 	m->mode = buf[1];
 	m->peer = buf[2];

@@ -47,7 +47,7 @@ struct enroll_material {
 	uint16_t	port;		/* cathedral port */
 	uint16_t	natport;	/* cathedral NAT port, 0 = off */
 	uint8_t		kek[32];	/* the device KEK of peer in flock */
-	char		host[ENROLL_HOST_MAX + 1];	/* "" = where redeemed */
+	char		host[ENROLL_HOST_MAX + 1];	/* "": redeemed at */
 };
 
 void	enroll_token_new(uint8_t token[ENROLL_TOKEN_LEN]);

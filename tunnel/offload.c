@@ -167,9 +167,10 @@ tso_headers(const uint8_t *pkt, size_t len, size_t *iphl)
 /*
  * Take one read from the device (virtio_net_hdr, then the packet) and say
  * how many segments of at most mtu bytes it becomes; -1 to drop it. A
- * packet without GSO must already fit; one with NEEDS_CSUM gets its
- * checksum completed; a TCPv4 GSO packet is cut at gso_size (or less, so a
- * segment fits mtu). The header's other fields are not trusted.
+ * packet without GSO must not be empty and must already fit; one with
+ * NEEDS_CSUM gets its checksum completed; a TCPv4 GSO packet is cut at
+ * gso_size (or less, so a segment fits mtu). The header's other fields are
+ * not trusted.
  */
 int
 offload_split_init(struct offload_split *s, const uint8_t *buf, size_t len,
@@ -190,7 +191,8 @@ offload_split_init(struct offload_split *s, const uint8_t *buf, size_t len,
 	s->len = len - OFFLOAD_VNET_LEN;
 	switch (type & ~VIRTIO_NET_HDR_GSO_ECN) {
 	case VIRTIO_NET_HDR_GSO_NONE:
-		if (s->len > mtu || type != VIRTIO_NET_HDR_GSO_NONE)
+		if (s->len == 0 || s->len > mtu ||
+		    type != VIRTIO_NET_HDR_GSO_NONE)
 			return (-1);
 		if (flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
 			if (start >= s->len || off + 2 > s->len - start)
