@@ -48,6 +48,25 @@ cath_now_ms(void)
 	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
 
+/* Queue a datagram (at PACKET_DATA) for purgatory-tx to an address. */
+static void
+send_to(struct sanctum_packet *pkt, uint32_t ip, uint16_t port)
+{
+	memset(&pkt->addr, 0, sizeof(pkt->addr));
+	pkt->addr.sin_family = AF_INET;
+	pkt->addr.sin_addr.s_addr = ip;
+	pkt->addr.sin_port = port;
+	(void)packet_send_to(SHM_RING_PURGATORY, pkt, SANCTUM_PROC_PURGATORY_TX);
+}
+
+/* Send a datagram unshrouded whatever the configuration (enrollment). */
+void
+cath_send_raw(struct sanctum_packet *pkt, const struct sockaddr_in *to)
+{
+	pkt->flags &= ~PACKET_F_SHROUDED;
+	send_to(pkt, to->sin_addr.s_addr, to->sin_port);
+}
+
 /*
  * Queue a datagram (at PACKET_DATA) for purgatory-tx to ip:port (network
  * order). With shroud it is masked with the given key first; without a key
@@ -72,11 +91,7 @@ cath_send(struct sanctum_packet *pkt, uint32_t ip, uint16_t port,
 		pkt->length = (uint32_t)len;
 		pkt->flags |= PACKET_F_SHROUDED;
 	}
-	memset(&pkt->addr, 0, sizeof(pkt->addr));
-	pkt->addr.sin_family = AF_INET;
-	pkt->addr.sin_addr.s_addr = ip;
-	pkt->addr.sin_port = port;
-	(void)packet_send_to(SHM_RING_PURGATORY, pkt, SANCTUM_PROC_PURGATORY_TX);
+	send_to(pkt, ip, port);
 }
 
 /*

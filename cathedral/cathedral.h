@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "enroll_token.h"
 #include "sanctum.h"
 #include "table.h"
 
@@ -32,6 +33,7 @@
 #define CATH_OFFER_BURST	100
 
 #define CATH_MAX_SHROUD_IDS	65536
+#define CATH_MAX_TOKENS		65536
 #define CATH_SEED_KEY		24	/* bytes of an offer seed remembered */
 #define CATH_FEDERATION_MAX	31
 #define CATH_BUNDLE_IDX		65536	/* tunnel ids per bundle side */
@@ -70,6 +72,17 @@ enum cath_counter {
 	CC_FULL_SEEDS,
 	CC_DB_FLUSHES,
 	CC_DB_RELOADS,
+	CC_ENROLL_OK,		/* token redeemed, identity created */
+	CC_ENROLL_RESENT,	/* same node asked again */
+	CC_ENROLL_UNKNOWN,	/* no such token */
+	CC_ENROLL_USED,		/* redeemed by another key */
+	CC_ENROLL_EXPIRED,
+	CC_ENROLL_BAD_TAG,
+	CC_ENROLL_STALE,	/* timestamp outside the window */
+	CC_ENROLL_REPLAY,	/* seed seen before */
+	CC_ENROLL_SHORT,	/* wrong size, version or type */
+	CC_ENROLL_PENDING,	/* redemption already under way */
+	CC_ENROLL_FAILED,	/* database error */
 	CC_MAX
 };
 
@@ -98,9 +111,39 @@ struct cath_bundle {
 	uint32_t	*index;		/* [2][65536]: entry number + 1 */
 };
 
+/* An enrollment token that can be redeemed (or was, recently). */
+struct cath_token {
+	uint8_t		verifier[ENROLL_VERIFIER_LEN];
+	uint64_t	flock;
+	uint8_t		peer;
+	int		pending;	/* the database thread has it */
+	uint32_t	used_csid;	/* 0 while unused */
+	int64_t		expires;	/* wall clock */
+	uint8_t		sealed[ENROLL_SEALED_MAX];
+	size_t		sealed_len;
+};
+
+/* A redemption handed to the database thread and back. */
+struct cath_enroll_job {
+	struct cath_enroll_job	*next;
+	uint8_t			lookup[ENROLL_LOOKUP_LEN];
+	uint8_t			verifier[ENROLL_VERIFIER_LEN];
+	uint8_t			seed[ENROLL_SEED_LEN];
+	uint8_t			pub[32];
+	uint32_t		csid;
+	uint8_t			cs[32];
+	uint64_t		flock;
+	uint8_t			peer;
+	uint8_t			sealed[ENROLL_SEALED_MAX];
+	size_t			sealed_len;
+	struct sockaddr_in	from;
+	enum db_token_status	status;
+};
+
 /* The configuration snapshot the database thread builds. */
 struct cath_conf {
 	struct table		flocks;		/* u64 flock id */
+	struct table		tokens;		/* lookup -> cath_token */
 	struct table		idents;		/* (flock, csid) -> cath_ident */
 	struct table		xflocks;	/* (lo, hi) -> nothing */
 	struct cath_bundle	*bundles;
@@ -236,6 +279,8 @@ struct cathedral {
 	struct db		*db;
 	struct db_flush		*flush_pending;
 	struct cath_conf	*conf_new;
+	struct cath_enroll_job	*enroll_queue;	/* to the thread */
+	struct cath_enroll_job	*enroll_done;	/* back from it */
 	int			db_stop;
 	int64_t			data_version;
 };
@@ -250,6 +295,8 @@ void		 cath_count_n(enum cath_counter, uint64_t);
 uint64_t	 cath_now_ms(void);
 void		 cath_send(struct sanctum_packet *, uint32_t ip, uint16_t port,
 		    const uint8_t *shroud_key);
+void		 cath_send_raw(struct sanctum_packet *,
+		    const struct sockaddr_in *to);
 
 /* cathedral_limits.c */
 void		 cath_limits_apply(struct cath_limits *,
@@ -274,10 +321,12 @@ int		 cath_db_start(struct cathedral *, char *err, size_t errlen);
 void		 cath_db_tick(struct cathedral *);
 void		 cath_db_adopt(struct cathedral *);
 void		 cath_db_stop(struct cathedral *);
+void		 cath_db_enroll(struct cathedral *, struct cath_enroll_job *);
 
 /* cathedral_offer.c */
 void		 cath_receive(struct sanctum_packet *);
 int		 cath_rate_allow(uint32_t ip);
+int		 cath_seed_fresh(const uint8_t *seed);
 void		 cath_reply(const struct cath_rx *, uint8_t type,
 		    const void *body_fn_arg,
 		    void (*fill)(uint8_t *pkt, const void *arg));
@@ -303,6 +352,11 @@ void		 cath_federate(const struct cath_rx *, uint64_t fs, uint64_t fd);
 void		 cath_federate_p2p(const struct cath_rx *, uint64_t fs,
 		    uint64_t fd, const struct cath_tunnel *, uint16_t id);
 void		 cath_p2p_info(const struct cath_rx *);
+
+/* cathedral_enroll.c */
+void		 cath_enroll(const uint8_t *d, size_t len,
+		    const struct sockaddr_in *from);
+void		 cath_enroll_done(struct cath_enroll_job *);
 
 /* cathedral_shroud.c */
 int		 cath_unshroud(struct sanctum_packet *, size_t len,

@@ -1,7 +1,8 @@
 /*
  * The configuration snapshot: flocks, identities with their allow rules,
- * cross-flock rules, federation peers and the current ambry bundles, read
- * from the database by the database thread and swapped in by the loop.
+ * cross-flock rules, federation peers, the current ambry bundles and the
+ * enrollment tokens that can be redeemed online, read from the database by
+ * the database thread and swapped in by the loop.
  */
 
 #include <arpa/inet.h>
@@ -75,6 +76,32 @@ load_ident(void *arg, const struct db_identity *id)
 		(void)sanctum_shroud_base_identity(ci->shroud_base, id->flock,
 		    id->flock, id->csid);
 	}
+	return (0);
+}
+
+/* Each token that can be redeemed online (or answered again). */
+static int
+load_token(void *arg, const struct db_token_live *dt)
+{
+	struct conf_load	*l = arg;
+	struct cath_token	*t;
+	int			created;
+
+	if (dt->sealed_len > sizeof(t->sealed)) {
+		log_msg("token %s: sealed material too large to serve", dt->name);
+		return (0);
+	}
+	if ((t = table_insert(&l->conf->tokens, dt->lookup, &created)) == NULL) {
+		l->failed = 1;
+		return (0);
+	}
+	memcpy(t->verifier, dt->verifier, sizeof(t->verifier));
+	t->flock = dt->flock;
+	t->peer = dt->peer;
+	t->used_csid = dt->used_csid;
+	t->expires = dt->expires;
+	memcpy(t->sealed, dt->sealed, dt->sealed_len);
+	t->sealed_len = dt->sealed_len;
 	return (0);
 }
 
@@ -212,7 +239,9 @@ cath_conf_load(struct db *db, const struct sanctum_config *cfg, char *err,
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    table_init(&c->flocks, 8, 1, 65536) == -1 ||
 	    table_init(&c->idents, 12, sizeof(struct cath_ident), 1 << 20) == -1 ||
-	    table_init(&c->xflocks, 16, 1, 65536) == -1) {
+	    table_init(&c->xflocks, 16, 1, 65536) == -1 ||
+	    table_init(&c->tokens, ENROLL_LOOKUP_LEN, sizeof(struct cath_token),
+	    CATH_MAX_TOKENS) == -1) {
 		snprintf(err, errlen, "out of memory");
 		cath_conf_free(c);
 		return (NULL);
@@ -224,6 +253,7 @@ cath_conf_load(struct db *db, const struct sanctum_config *cfg, char *err,
 	    db_identities(db, load_ident, &l) == -1 ||
 	    db_xflocks(db, load_xflock, &l) == -1 ||
 	    db_federation(db, load_fed, &l) == -1 ||
+	    db_tokens(db, (int64_t)time(NULL), load_token, &l) == -1 ||
 	    db_bundles_current(db, (int64_t)time(NULL), load_bundle, &l) == -1) {
 		snprintf(err, errlen, "%s", db_error(db));
 		cath_conf_free(c);
@@ -249,6 +279,7 @@ cath_conf_free(struct cath_conf *c)
 	table_free(&c->flocks);
 	table_free(&c->idents);
 	table_free(&c->xflocks);
+	table_free(&c->tokens);
 	for (i = 0; i < c->nbundles; i++) {
 		free(c->bundles[i].content);
 		free(c->bundles[i].index);

@@ -1,7 +1,7 @@
 /*
  * The database thread: the only code of the cathedral that waits on the
  * disk. Once a second the loop hands it the runtime facts that changed (one
- * transaction), and it watches PRAGMA data_version so a change the operator
+ * transaction), token redemptions go to it as they arrive, and it watches PRAGMA data_version so a change the operator
  * tool commits is loaded into a new snapshot within about a second.
  */
 
@@ -51,15 +51,18 @@ db_write(struct cathedral *c, struct db_flush *f)
 	cath_count(CC_DB_FLUSHES);
 }
 
-/* When the operator tool committed something, build a new snapshot. */
+/*
+ * When the operator tool committed something (or we did: force), build a
+ * new snapshot.
+ */
 static void
-db_watch(struct cathedral *c)
+db_watch(struct cathedral *c, int force)
 {
 	struct cath_conf	*conf;
 	int64_t			v;
 	char			err[512];
 
-	if (db_data_version(c->db, &v) == -1 || v == c->data_version)
+	if (db_data_version(c->db, &v) == -1 || (v == c->data_version && !force))
 		return;
 	if ((conf = cath_conf_load(c->db, c->cfg, err, sizeof(err))) == NULL) {
 		log_msg("configuration reload failed: %s", err);
@@ -74,12 +77,56 @@ db_watch(struct cathedral *c)
 	cath_count(CC_DB_RELOADS);
 }
 
-/* The thread: wake at least once a second; flush, watch, checkpoint. */
+/*
+ * Redeem the queued tokens, each with its identity in one transaction, and
+ * hand the results back after the snapshot that holds the new identities.
+ */
+static void
+db_enroll_jobs(struct cathedral *c, struct cath_enroll_job *jobs)
+{
+	struct cath_enroll_job	*j, *last = NULL;
+	int			redeemed = 0;
+
+	for (j = jobs; j != NULL; last = j, j = j->next) {
+		j->status = db_token_enroll(c->db, "cathedral", j->lookup,
+		    j->verifier, j->csid, j->cs, j->pub);
+		if (j->status == DB_TOKEN_OK)
+			redeemed = 1;
+		else if (j->status == DB_TOKEN_ERROR)
+			log_msg("token redemption failed: %s", db_error(c->db));
+	}
+	if (redeemed)
+		db_watch(c, 1);
+	pthread_mutex_lock(&c->lock);
+	last->next = c->enroll_done;
+	c->enroll_done = jobs;
+	pthread_mutex_unlock(&c->lock);
+	proc_wake(SANCTUM_PROC_CATHEDRAL);
+}
+
+/* Free a list of jobs, wiping their secrets. */
+static void
+jobs_free(struct cath_enroll_job *j)
+{
+	struct cath_enroll_job	*next;
+
+	for (; j != NULL; j = next) {
+		next = j->next;
+		sanctum_wipe(j, sizeof(*j));
+		free(j);
+	}
+}
+
+/*
+ * The thread: wake at least once a second; redeem tokens, flush, watch,
+ * checkpoint.
+ */
 static void *
 db_main(void *arg)
 {
 	struct cathedral	*c = arg;
 	struct db_flush		*f;
+	struct cath_enroll_job	*jobs;
 	struct timespec		ts;
 	time_t			last_ckpt = time(NULL);
 
@@ -87,16 +134,20 @@ db_main(void *arg)
 	while (!c->db_stop) {
 		clock_gettime(CLOCK_REALTIME, &ts);
 		ts.tv_sec += 1;
-		if (c->flush_pending == NULL)
+		if (c->flush_pending == NULL && c->enroll_queue == NULL)
 			(void)pthread_cond_timedwait(&c->cond, &c->lock, &ts);
 		f = c->flush_pending;
 		c->flush_pending = NULL;
+		jobs = c->enroll_queue;
+		c->enroll_queue = NULL;
 		pthread_mutex_unlock(&c->lock);
+		if (jobs != NULL)
+			db_enroll_jobs(c, jobs);
 		if (f != NULL) {
 			db_write(c, f);
 			flush_free(f);
 		}
-		db_watch(c);
+		db_watch(c, 0);
 		if (time(NULL) - last_ckpt >= DB_CHECKPOINT_EVERY) {
 			(void)db_checkpoint(c->db);
 			last_ckpt = time(NULL);
@@ -166,22 +217,43 @@ batch_add(struct db_flush *f, size_t *cap_e, size_t *cap_c,
 	t->pkts_in = t->bytes_in = t->pkts_out = t->bytes_out = 0;
 }
 
-/* Swap in a configuration snapshot the thread finished, if there is one. */
+/* Queue a token redemption for the thread. */
+void
+cath_db_enroll(struct cathedral *c, struct cath_enroll_job *j)
+{
+	pthread_mutex_lock(&c->lock);
+	j->next = c->enroll_queue;
+	c->enroll_queue = j;
+	pthread_cond_signal(&c->cond);
+	pthread_mutex_unlock(&c->lock);
+}
+
+/*
+ * Swap in a configuration snapshot the thread finished, if there is one,
+ * then answer the redemptions it finished (their identities are in it).
+ */
 void
 cath_db_adopt(struct cathedral *c)
 {
 	struct cath_conf	*conf;
+	struct cath_enroll_job	*done, *next;
 
 	pthread_mutex_lock(&c->lock);
 	conf = c->conf_new;
 	c->conf_new = NULL;
+	done = c->enroll_done;
+	c->enroll_done = NULL;
 	pthread_mutex_unlock(&c->lock);
-	if (conf == NULL)
-		return;
-	cath_conf_free(c->conf);
-	c->conf = conf;
-	cath_prune_after_reload();
-	log_msg("configuration reloaded from the database");
+	if (conf != NULL) {
+		cath_conf_free(c->conf);
+		c->conf = conf;
+		cath_prune_after_reload();
+		log_msg("configuration reloaded from the database");
+	}
+	for (; done != NULL; done = next) {
+		next = done->next;
+		cath_enroll_done(done);
+	}
 }
 
 /*
@@ -241,4 +313,7 @@ cath_db_stop(struct cathedral *c)
 	(void)pthread_join(c->db_thread, NULL);
 	flush_free(c->flush_pending);
 	c->flush_pending = NULL;
+	jobs_free(c->enroll_queue);
+	jobs_free(c->enroll_done);
+	c->enroll_queue = c->enroll_done = NULL;
 }

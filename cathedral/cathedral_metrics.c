@@ -2,7 +2,8 @@
  * Metrics in the Prometheus text format over HTTP on the configured
  * loopback address (`metrics ADDR:PORT`): offers received, accepted and
  * rejected by reason, tunnels per flock, relayed packets and bytes,
- * rate-limited drops, table bounds hit, database flush time.
+ * rate-limited drops, table bounds hit, database flush time, token
+ * redemptions by result.
  */
 
 #include <event2/buffer.h>
@@ -47,6 +48,17 @@ static const char	*names[CC_MAX] = {
 	[CC_FULL_SEEDS] = "seeds",
 	[CC_DB_FLUSHES] = "db_flushes",
 	[CC_DB_RELOADS] = "db_reloads",
+	[CC_ENROLL_OK] = "ok",
+	[CC_ENROLL_RESENT] = "resent",
+	[CC_ENROLL_UNKNOWN] = "unknown-token",
+	[CC_ENROLL_USED] = "used",
+	[CC_ENROLL_EXPIRED] = "expired",
+	[CC_ENROLL_BAD_TAG] = "bad-tag",
+	[CC_ENROLL_STALE] = "stale",
+	[CC_ENROLL_REPLAY] = "replay",
+	[CC_ENROLL_SHORT] = "malformed",
+	[CC_ENROLL_PENDING] = "pending",
+	[CC_ENROLL_FAILED] = "failed",
 };
 
 /* The metric or label name of a counter. */
@@ -153,6 +165,7 @@ metrics_page(struct evhttp_request *req, void *arg)
 	network_counters(b);
 	single(b, CC_DB_FLUSHES);
 	single(b, CC_DB_RELOADS);
+	family(b, "enroll_total", "result", CC_ENROLL_OK, CC_ENROLL_FAILED);
 	evbuffer_add_printf(b, "# TYPE sanctum_cathedral_db_flush_seconds_last "
 	    "gauge\nsanctum_cathedral_db_flush_seconds_last %.6f\n"
 	    "# TYPE sanctum_cathedral_db_flush_seconds_total counter\n"

@@ -49,8 +49,8 @@ cath_rate_allow(uint32_t ip)
  * Remember an authenticated seed; 0 if it was seen before (a replay, from
  * wherever it comes: clients never send a seed twice).
  */
-static int
-seed_fresh(const uint8_t *seed)
+int
+cath_seed_fresh(const uint8_t *seed)
 {
 	uint64_t	*expires;
 	int		created;
@@ -138,7 +138,7 @@ authenticate(struct cath_rx *rx)
 			return (-1);
 		}
 	}
-	if (!seed_fresh(rx->d + SANCTUM_OFFER_OFF_SEED)) {
+	if (!cath_seed_fresh(rx->d + SANCTUM_OFFER_OFF_SEED)) {
 		reject(CC_REJECT_REPLAY);
 		return (-1);
 	}
@@ -170,6 +170,21 @@ offer(struct cath_rx *rx)
 	}
 }
 
+/*
+ * A token redemption (never shrouded, even on a shrouded cathedral: the
+ * node has no identity yet); 1 if the datagram was one.
+ */
+static int
+enrollment(struct sanctum_packet *pkt, size_t len)
+{
+	uint8_t	*d = cath->cfg->shroud ? pkt->buf : PACKET_DATA(pkt);
+
+	if (len < 8 || memcmp(d, ENROLL_MAGIC, 8) != 0)
+		return (0);
+	cath_enroll(d, len, &pkt->addr);
+	return (1);
+}
+
 /* One datagram from purgatory-rx; the packet is consumed. */
 void
 cath_receive(struct sanctum_packet *pkt)
@@ -182,6 +197,8 @@ cath_receive(struct sanctum_packet *pkt)
 	memset(&rx, 0, sizeof(rx));
 	rx.pkt = pkt;
 	rx.from = pkt->addr;
+	if (enrollment(pkt, len))
+		goto done;
 	if (cath->cfg->shroud) {
 		if (cath_unshroud(pkt, len, &unused) == -1)
 			goto done;

@@ -183,6 +183,20 @@ struct db_token {
 	uint32_t	mbit;
 };
 
+/* A token as the cathedral serves it; name and sealed valid in the callback. */
+struct db_token_live {
+	uint8_t		lookup[DB_TOKEN_LOOKUP_LEN];
+	uint8_t		verifier[DB_TOKEN_VERIFIER_LEN];
+	uint64_t	flock;
+	uint8_t		peer;
+	const char	*name;
+	uint32_t	mbit;
+	int64_t		expires;
+	uint32_t	used_csid;	/* 0 while unused */
+	const uint8_t	*sealed;
+	size_t		sealed_len;
+};
+
 enum db_token_status {
 	DB_TOKEN_OK = 0,
 	DB_TOKEN_UNKNOWN,	/* no such lookup or wrong verifier */
@@ -258,6 +272,7 @@ typedef int	(*db_tunnel_cb)(void *, const struct db_tunnel *);
 typedef int	(*db_flock_report_cb)(void *, const struct db_flock_report *);
 typedef int	(*db_history_cb)(void *, const struct db_history *);
 typedef int	(*db_audit_cb)(void *, const struct db_audit *);
+typedef int	(*db_token_cb)(void *, const struct db_token_live *);
 typedef void	(*db_warn_fn)(void *, const char *);
 
 /* db.c: lifecycle, pragmas, errors, transactions. */
@@ -334,6 +349,13 @@ int		 db_token_sealed(struct db *,
 
 /* db_backup.c */
 int		 db_backup(struct db *, const char *path);
+
+/* db_enroll.c: online redemption by the cathedral. */
+int		 db_tokens(struct db *, int64_t now, db_token_cb, void *);
+enum db_token_status db_token_enroll(struct db *, const char *actor,
+		    const uint8_t lookup[DB_TOKEN_LOOKUP_LEN],
+		    const uint8_t verifier[DB_TOKEN_VERIFIER_LEN], uint32_t csid,
+		    const uint8_t secret[32], const uint8_t cosk_pub[32]);
 
 /* db_report.c */
 int		 db_report_nodes(struct db *, db_node_cb, void *);

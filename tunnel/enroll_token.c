@@ -143,6 +143,19 @@ enroll_token_wrap_key(const uint8_t token[ENROLL_TOKEN_LEN], uint8_t out[32])
 	return (enroll_kmac(token, ENROLL_LABEL_WRAP, out, 32));
 }
 
+/*
+ * The key of one online redemption message: both sides hold the verifier
+ * (the node from the token, the cathedral from its database), and each
+ * attempt's seed makes the key fresh.
+ */
+int
+enroll_message_key(uint8_t key[32], const uint8_t verifier[ENROLL_VERIFIER_LEN],
+    const uint8_t *seed, const char *label)
+{
+	return (kmac256(key, 32, verifier, ENROLL_VERIFIER_LEN, label, seed,
+	    ENROLL_SEED_LEN));
+}
+
 /* A host name as the config's "cathedral host:port" takes it. */
 static int
 host_ok(const char *host, size_t len)

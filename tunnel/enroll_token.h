@@ -34,6 +34,20 @@
 #define ENROLL_SEALED_MAX	(ENROLL_MATERIAL_MAX + 16)
 #define ENROLL_FLAG_ADDRESS	0x01	/* tunnel: address given, no route */
 
+/* Online redemption messages (docs/enrollment.md, "Redeeming a token"). */
+#define ENROLL_MAGIC		"SCENROLL"
+#define ENROLL_MAGIC_U64	0x5343454e524f4c4cULL
+#define ENROLL_VERSION		1
+#define ENROLL_TYPE_REQUEST	1
+#define ENROLL_TYPE_REPLY	2
+#define ENROLL_REQUEST_LEN	600
+#define ENROLL_SEED_LEN		32
+#define ENROLL_MSG_HDR		58	/* magic, version, type, lookup, seed */
+#define ENROLL_REPLY_FIXED	47	/* csid, flock, peer, secret, length */
+#define ENROLL_WINDOW		60	/* seconds of clock difference */
+#define ENROLL_LABEL_REQUEST	"SANCTUM-C.ENROLL.REQUEST"
+#define ENROLL_LABEL_REPLY	"SANCTUM-C.ENROLL.REPLY"
+
 /* What a node needs besides its identity to write its configuration. */
 struct enroll_material {
 	uint8_t		mode;		/* ENROLL_MODE_* */
@@ -63,6 +77,9 @@ int	enroll_token_wrap_key(const uint8_t token[ENROLL_TOKEN_LEN],
 int	enroll_material_seal(const struct enroll_material *,
 	    const uint8_t token[ENROLL_TOKEN_LEN], uint8_t *out, size_t len,
 	    size_t *outlen);
+int	enroll_message_key(uint8_t key[32],
+	    const uint8_t verifier[ENROLL_VERIFIER_LEN], const uint8_t *seed,
+	    const char *label);
 int	enroll_material_open(struct enroll_material *,
 	    const uint8_t token[ENROLL_TOKEN_LEN], const uint8_t *sealed,
 	    size_t len);
