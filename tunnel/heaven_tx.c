@@ -63,38 +63,25 @@ static void
 grace(const struct sanctum_config *cfg, const uint8_t *d, size_t len)
 {
 	struct sanctum_state	*st = sanctum->state;
-	uint16_t		type, size, zero = 0;
+	uint16_t		size = 0, zero = 0;
 
-	if (len < 2) {
-		counter_add(CTR_RX_GRACE_BAD, 1);
-		return;
-	}
-	type = get_le16(d);
-	if ((type == SANCTUM_GRACE_MTU_PROBE || type == SANCTUM_GRACE_MTU_ACK) &&
-	    len < 4) {
-		counter_add(CTR_RX_GRACE_BAD, 1);
-		return;
-	}
-	switch (type) {
-	case SANCTUM_GRACE_HEARTBEAT:
+	switch (sanctum_grace_parse(d, len, cfg->tun_mtu, &size)) {
+	case SANCTUM_GRACE_IS_HEARTBEAT:
 		break;
-	case SANCTUM_GRACE_MTU_PROBE:
-		size = get_le16(d + 2);
+	case SANCTUM_GRACE_IS_PROBE:
 		(void)atomic_compare_exchange_strong(&st->mtu_probe, &zero,
 		    size);
 		break;
-	case SANCTUM_GRACE_MTU_ACK:
-		size = get_le16(d + 2);
-		if (size < SANCTUM_MTU_MIN || size > cfg->tun_mtu) {
-			counter_add(CTR_RX_MTU_ACK_RANGE, 1);
-			return;
-		}
+	case SANCTUM_GRACE_IS_ACK:
 		atomic_store(&st->mtu_change, size);
 		atomic_store(&st->mtu_cancel, 1);
 		break;
-	default:
+	case SANCTUM_GRACE_ACK_RANGE:
+		counter_add(CTR_RX_MTU_ACK_RANGE, 1);
+		break;
+	case SANCTUM_GRACE_BAD:
 		counter_add(CTR_RX_GRACE_BAD, 1);
-		return;
+		break;
 	}
 }
 

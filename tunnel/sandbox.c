@@ -201,10 +201,14 @@ allow_process(scmp_filter_ctx ctx, const struct sanctum_proc *p)
 	case SANCTUM_PROC_BLESS:
 	case SANCTUM_PROC_CONFESS:
 		break;
-	case SANCTUM_PROC_CHAPEL:
 	case SANCTUM_PROC_PILGRIM:
 	case SANCTUM_PROC_SHRINE:
+		/* The secret was read before the sandbox: keys only. */
+		ALLOW(ctx, getrandom);
+		break;
+	case SANCTUM_PROC_CHAPEL:
 	case SANCTUM_PROC_LITURGY:
+		/* Secrets from ambries and remembrance files are written. */
 		ALLOW(ctx, getrandom);
 		ALLOW(ctx, openat);
 		ALLOW(ctx, write);

@@ -47,6 +47,15 @@ enum sanctum_err {
 #define SANCTUM_GRACE_MTU_ACK		3
 #define SANCTUM_MTU_MIN			623	/* smallest tunnel MTU: an offer */
 
+/* What a received grace is (grace.c). */
+enum sanctum_grace {
+	SANCTUM_GRACE_IS_HEARTBEAT,
+	SANCTUM_GRACE_IS_PROBE,
+	SANCTUM_GRACE_IS_ACK,
+	SANCTUM_GRACE_ACK_RANGE,	/* authenticated, size outside our range */
+	SANCTUM_GRACE_BAD,		/* short or unknown type */
+};
+
 /* The fields of a data packet header, decoded. */
 struct sanctum_data_hdr {
 	uint32_t	spi;
@@ -285,6 +294,10 @@ enum sanctum_err sanctum_data_open(const struct sanctum_aead *,
 		    size_t *payload_len, uint8_t *next);
 enum sanctum_err sanctum_tfc_trim(const uint8_t *payload, size_t len,
 		    size_t tun_mtu, size_t *trimmed);
+
+/* grace.c */
+enum sanctum_grace sanctum_grace_parse(const uint8_t *, size_t len,
+		    uint16_t tun_mtu, uint16_t *size);
 
 /* replay.c */
 void		 sanctum_replay_init(struct sanctum_replay *);

@@ -16,6 +16,8 @@
  *   info CS COSK CSID FLOCK[:DST] TUNNEL IP:PORT COUNT MODE
  *                                         client INFO offers to a cathedral:
  *                                         ok, stale, badsig, badtag
+ *   udp-send IP:PORT COUNT                numbered datagrams of mixed sizes
+ *   udp-recv PORT SECS IDLE               counts those arriving intact
  */
 
 #include <sys/socket.h>
@@ -32,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "e2e_tool.h"
 #include "keyfile.h"
 #include "wire.h"
 
@@ -443,6 +446,13 @@ main(int argc, char **argv)
 		return (ambry_flock(argv[2], argv[3], argv[4]));
 	if (argc == 10 && strcmp(argv[1], "info") == 0)
 		return (info(argv + 2, atoi(argv[8]), argv[9]));
+	if (argc == 4 && strcmp(argv[1], "udp-send") == 0) {
+		to = parse_addr(argv[2]);
+		return (udp_send(&to, atoi(argv[3])));
+	}
+	if (argc == 5 && strcmp(argv[1], "udp-recv") == 0)
+		return (udp_recv((uint16_t)atoi(argv[2]), atoi(argv[3]),
+		    atoi(argv[4])));
 	fprintf(stderr, "usage: see the comment at the top of e2e_tool.c\n");
 	return (2);
 }

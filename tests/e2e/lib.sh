@@ -77,11 +77,14 @@ start_bg() {
 	printf -v "$__var" '%s' "$__pid"
 }
 
-# Wait up to N seconds (tenths polled) for a command to succeed.
+# Wait up to N seconds (polled every tenth, however long each try takes)
+# for a command to succeed.
 wait_until() {
-	local secs=$1 i; shift
+	local secs=$1 i end; shift
+	end=$((SECONDS + secs + 1))
 	for ((i = 0; i < secs * 10; i++)); do
 		"$@" >/dev/null 2>&1 && return 0
+		[ "$SECONDS" -ge "$end" ] && return 1
 		sleep 0.1
 	done
 	return 1
@@ -169,9 +172,8 @@ cleanup() {
 		pid_alive "$p" && kill -TERM "$p" 2>/dev/null
 	done
 	for f in "$W"/*.pid; do
-		[ -s "$f" ] || continue
-		p=$(cat "$f")
-		pid_alive "$p" && kill -TERM "$p" 2>/dev/null
+		p=$(cat "$f" 2>/dev/null)
+		[ -n "$p" ] && pid_alive "$p" && kill -TERM "$p" 2>/dev/null
 	done
 	for ((i = 0; i < 50; i++)); do
 		alive=0
