@@ -71,8 +71,7 @@ send_offer(void)
 void
 pilgrim_main(struct sanctum_proc *p)
 {
-	const int	keep[] = { SHM_SLOT_TX, SHM_SLOT_RX, SHM_SLOT_STX,
-			    SHM_SLOT_SRX, SHM_RING_OFFER };
+	const int	keep[] = { SHM_SLOT_TX, SHM_SLOT_STX, SHM_RING_OFFER };
 	uint64_t	now, next = 0;
 	uint8_t		b[8];
 

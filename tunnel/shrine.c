@@ -56,8 +56,7 @@ key_offer(struct sanctum_proc *p, struct sanctum_packet *pkt)
 void
 shrine_main(struct sanctum_proc *p)
 {
-	const int		keep[] = { SHM_SLOT_TX, SHM_SLOT_RX,
-				    SHM_SLOT_STX, SHM_SLOT_SRX,
+	const int		keep[] = { SHM_SLOT_RX, SHM_SLOT_SRX,
 				    SHM_RING_CHAPEL };
 	struct sanctum_packet	*pkt;
 
