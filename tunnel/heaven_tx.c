@@ -222,9 +222,10 @@ heaven_tx_main(struct sanctum_proc *p)
 	while (!sanctum_quit) {
 		now = atomic_load(&sanctum->state->uptime);
 		for (;;) {
-			for (n = 0; n < HEAVEN_BATCH &&
-			    (pkts[n] = packet_take(SHM_RING_HEAVEN)) != NULL; n++)
-				;
+			n = 0;
+			while (n < HEAVEN_BATCH &&
+			    (pkts[n] = packet_take(SHM_RING_HEAVEN)) != NULL)
+				n++;
 			if (n == 0)
 				break;
 			heaven_tx_batch(p, pkts, n, now);

@@ -30,30 +30,34 @@
 #define TCP_CSUM_OFF	16
 #define GRO_REFUSE	(TCP_FIN | TCP_SYN | TCP_RST | TCP_URG | TCP_CWR)
 
-/* Add d to a native-order ones-complement accumulator, 64 bits at a time. */
+/*
+ * Add d to a native-order ones-complement accumulator, 64 bits at a time:
+ * the halves of each word go to separate 64-bit sums, which cannot carry
+ * out below 2^35 bytes, so the additions need not wait on each other.
+ */
 static uint64_t
 sum_add(uint64_t acc, const uint8_t *d, size_t len)
 {
-	uint64_t	w[4];
+	uint64_t	w[4], lo = 0, hi = 0, lo2 = 0, hi2 = 0;
 	uint8_t		tail[8];
 
 	while (len >= sizeof(w)) {
 		memcpy(w, d, sizeof(w));
-		acc += w[0];
-		acc += acc < w[0];
-		acc += w[1];
-		acc += acc < w[1];
-		acc += w[2];
-		acc += acc < w[2];
-		acc += w[3];
-		acc += acc < w[3];
+		lo += (uint32_t)w[0];
+		hi += w[0] >> 32;
+		lo2 += (uint32_t)w[1];
+		hi2 += w[1] >> 32;
+		lo += (uint32_t)w[2];
+		hi += w[2] >> 32;
+		lo2 += (uint32_t)w[3];
+		hi2 += w[3] >> 32;
 		d += sizeof(w);
 		len -= sizeof(w);
 	}
 	while (len >= 8) {
 		memcpy(w, d, 8);
-		acc += w[0];
-		acc += acc < w[0];
+		lo += (uint32_t)w[0];
+		hi += w[0] >> 32;
 		d += 8;
 		len -= 8;
 	}
@@ -62,9 +66,15 @@ sum_add(uint64_t acc, const uint8_t *d, size_t len)
 		memset(tail, 0, sizeof(tail));
 		memcpy(tail, d, len);
 		memcpy(w, tail, 8);
-		acc += w[0];
-		acc += acc < w[0];
+		lo += (uint32_t)w[0];
+		hi += w[0] >> 32;
 	}
+	lo += lo2;
+	hi += hi2;
+	acc += lo;
+	acc += acc < lo;
+	acc += hi;
+	acc += acc < hi;
 	return (acc);
 }
 

@@ -20,7 +20,7 @@ struct offload_split {
 	size_t		 len;
 	int		 tso;		/* split into segments */
 	size_t		 iphl;		/* IPv4 header */
-	size_t		 hlen;		/* IPv4 + TCP headers, in every segment */
+	size_t		 hlen;		/* IPv4 + TCP headers of each segment */
 	size_t		 mss;		/* payload bytes per segment */
 	size_t		 off;		/* next payload byte after hlen */
 	int		 csum;		/* complete the checksum at csum_at */
@@ -34,7 +34,7 @@ struct offload_split {
 struct offload_gro {
 	uint8_t		*first;		/* its headers become the merged ones */
 	size_t		 hlen;		/* IPv4 + TCP headers */
-	size_t		 seg;		/* payload of every segment but the last */
+	size_t		 seg;		/* payload size but for the last */
 	size_t		 total;		/* IPv4 length of the merged packet */
 	uint32_t	 next_seq;
 	uint16_t	 next_id;

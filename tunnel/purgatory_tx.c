@@ -143,13 +143,13 @@ send_failed(int err, int datagrams)
  * route's device cannot) or just this once, its datagrams one by one.
  */
 static void
-send_split(int fd, const struct msghdr *m)
+send_split(int fd, const struct msghdr *m, int err)
 {
 	struct mmsghdr	one;
 	size_t		i;
 	int		n;
 
-	if (errno == EIO) {
+	if (err == EIO) {
 		log_msg("udp segmentation refused, sending datagrams singly");
 		gso = 0;
 	}
@@ -186,7 +186,7 @@ send_batch(int fd, struct mmsghdr *msgs, const int *segs, int count)
 			continue;
 		if (n == -1 && segs[done] > 1 &&
 		    (errno == EIO || errno == EINVAL))
-			send_split(fd, &msgs[done].msg_hdr);
+			send_split(fd, &msgs[done].msg_hdr, errno);
 		else
 			send_failed(n == -1 ? errno : EAGAIN, segs[done]);
 		done++;
