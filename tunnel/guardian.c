@@ -329,7 +329,7 @@ on_tick(evutil_socket_t fd, short what, void *arg)
 		    SANCTUM_MTU_MIN, g.cfg->tun_mtu);
 		return;
 	}
-	tun_set_mtu(g.cfg->instance, mtu);
+	tun_set_mtu(g.cfg, mtu);
 	atomic_store(&st->mtu_size, mtu);
 	log_msg("tunnel mtu now %u", mtu);
 }

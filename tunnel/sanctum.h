@@ -261,7 +261,7 @@ void		 sandbox_close_fds(const int *keep_fds, size_t nkeep);
 
 /* tun.c */
 int		 tun_open(const struct sanctum_config *, uint16_t mtu);
-void		 tun_set_mtu(const char *name, uint16_t mtu);
+void		 tun_set_mtu(const struct sanctum_config *, uint16_t mtu);
 void		 tun_routes(const struct sanctum_config *);
 int		 udp_open(const struct sockaddr_in *);
 

@@ -23,6 +23,8 @@
 #include "offload.h"
 #include "sanctum.h"
 
+#define TAP_ETH_HLEN	14	/* destination, source, EtherType */
+
 /* Set by tun_open in the guardian; the heaven processes inherit it. */
 static int	vnet_hdr;
 
@@ -86,16 +88,21 @@ if_up(int s, const char *name)
 	if_ioctl(s, SIOCSIFFLAGS, &ifr, "SIOCSIFFLAGS");
 }
 
-/* Set the MTU of the tunnel interface (also used for MTU discovery). */
+/*
+ * Set the device MTU for a tunnel MTU. A tap device's MTU excludes the
+ * Ethernet header, so it is 14 less: every frame it hands us then fits the
+ * tunnel MTU (the reference sets the tunnel MTU there, and frames of a full
+ * MTU cannot cross).
+ */
 void
-tun_set_mtu(const char *name, uint16_t mtu)
+tun_set_mtu(const struct sanctum_config *cfg, uint16_t mtu)
 {
 	struct ifreq	ifr;
 	int		s = ioctl_socket();
 
 	memset(&ifr, 0, sizeof(ifr));
-	ifname_copy(ifr.ifr_name, name);
-	ifr.ifr_mtu = mtu;
+	ifname_copy(ifr.ifr_name, cfg->instance);
+	ifr.ifr_mtu = cfg->tap ? mtu - TAP_ETH_HLEN : mtu;
 	if_ioctl(s, SIOCSIFMTU, &ifr, "SIOCSIFMTU");
 	close(s);
 }
@@ -183,7 +190,7 @@ tun_open(const struct sanctum_config *cfg, uint16_t mtu)
 	}
 	if_up(s, cfg->instance);
 	close(s);
-	tun_set_mtu(cfg->instance, mtu);
+	tun_set_mtu(cfg, mtu);
 	if (cfg->tap && cfg->bridge[0] != '\0') {
 		s = ioctl_socket();
 		tun_bridge(s, cfg->bridge, cfg->instance);

@@ -2,7 +2,10 @@
 # Tap mode with bridges (tunnel.md 6.2, 6.5): each side's tap device joins a
 # bridge that sanctum creates; addresses live on the bridges, so ARP must
 # cross the tunnel as Ethernet frames: the neighbour entry of the far side
-# holds its bridge's MAC, pings work and a TCP transfer arrives intact.
+# holds its bridge's MAC, pings work and a TCP transfer of full-size frames
+# arrives intact. The tap device's MTU is the tunnel MTU less the Ethernet
+# header, so the bridge (which takes its ports' smallest MTU) never hands
+# the tunnel a frame larger than it carries.
 . "$(dirname "$0")/lib.sh"
 
 ns_add l
@@ -19,17 +22,16 @@ for s in l:brtl:tpl:10.252.0.1 r:brtr:tpr:10.252.0.2; do
 	IFS=: read -r n br tap ip <<<"$s"
 	wait_until 10 sh -c "ip -n $(ns "$n") link show master $br | grep -q $tap" ||
 	    die "$tap did not join $br"
-	# Frames up to the tunnel MTU: the bridge's IP MTU leaves room for
-	# the Ethernet header.
-	ip -n "$(ns "$n")" link set "$br" mtu 1400
+	mtu=$(ip -n "$(ns "$n")" -o link show "$tap" | sed -n 's/.* mtu \([0-9]*\) .*/\1/p')
+	check "$tap MTU is 1422 - 14 (got $mtu)" [ "$mtu" = 1408 ]
 	ip -n "$(ns "$n")" addr add "$ip/24" dev "$br"
 done
 check "ping across the bridges within 20 s" wait_ping l 10.252.0.2 20
 mac_r=$(ip -n "$(ns r)" -br link show brtr | awk '{ print $3 }')
 mac_seen=$(ip -n "$(ns l)" neigh show 10.252.0.2 dev brtl | awk '{ print $3 }')
 check "ARP resolved the far bridge's MAC ($mac_seen = $mac_r)" [ "$mac_seen" = "$mac_r" ]
-loss=$(in_ns l ping -c 20 -i 0.2 -W 1 -s 1300 10.252.0.2 | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
-check "20 pings of 1300 bytes, 0% loss (got ${loss}%)" [ "$loss" = 0 ]
+loss=$(in_ns l ping -c 20 -i 0.2 -W 1 -M do -s 1380 10.252.0.2 | sed -n 's/.* \([0-9.]*\)% packet loss.*/\1/p')
+check "20 full-size pings (1408 bytes, DF), 0% loss (got ${loss}%)" [ "$loss" = 0 ]
 random_file "$W/data" 20
 want=$(sha256sum < "$W/data")
 tcp_transfer l r 10.252.0.2 9000 "$W/data" "$W/got"
