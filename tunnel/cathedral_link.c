@@ -34,6 +34,7 @@ struct cathedral_client {
 	struct cathedral_list		list;
 	uint32_t			generation;	/* installed, 0 = none */
 	uint64_t			info_next;
+	uint32_t			rx_new;		/* RX SPI not yet told */
 	uint64_t			alive;		/* last valid packet */
 	cathedral_liturgy_fn		liturgy;	/* liturgy mode */
 	int				shroud;		/* we shroud (liturgy) */
@@ -266,11 +267,18 @@ info_send(uint64_t instance)
 	struct sanctum_state	*st = sanctum->state;
 	struct offer_info	info;
 	struct sockaddr_in	to;
+	uint32_t		active, pending;
 
 	if (!cathedral_addr_get(&to))
 		return;
-	cathedral_info_fields(&info, &cc.keys, cc.generation,
-	    atomic_load(&st->rx.spi), atomic_load(&st->rx_pending), instance);
+	active = atomic_load(&st->rx.spi);
+	pending = atomic_load(&st->rx_pending);
+	if (cc.rx_new == active)
+		cc.rx_new = 0;
+	else if (pending == 0)
+		pending = cc.rx_new;
+	cathedral_info_fields(&info, &cc.keys, cc.generation, active, pending,
+	    instance);
 	info_queue(SANCTUM_MAGIC_KATEDRAL, &info, &to);
 	if (cc.cfg->cathedral_nat_port != 0) {
 		to.sin_port = htons(cc.cfg->cathedral_nat_port);
@@ -299,6 +307,20 @@ failover_check(uint64_t now)
 	in.s_addr = ip;
 	log_msg("cathedral silent for %ds, now using %s:%u (entry %d)",
 	    CATHEDRAL_FAILOVER, inet_ntoa(in), ntohs(port), cc.list.index);
+}
+
+/*
+ * chapel installed a new RX key: tell the cathedral at once rather than at
+ * the next INFO, which may be 5 s away. A cathedral relays data only on the
+ * SPIs the receiver last reported (cathedral.md 3.8), so until then the
+ * peer's traffic on the new key would be dropped. Until confess has taken
+ * the key, the INFO reports it as pending itself.
+ */
+void
+cathedral_link_rx_key(uint32_t spi)
+{
+	cc.rx_new = spi;
+	cc.info_next = 0;
 }
 
 /* Per chapel iteration: fail-over, then INFO when it is due. */

@@ -94,6 +94,7 @@ typedef void	(*cathedral_liturgy_fn)(const struct offer_liturgy *);
 
 void	cathedral_link_init(struct sanctum_proc *, cathedral_liturgy_fn);
 void	cathedral_link_tick(uint64_t now, uint64_t instance);
+void	cathedral_link_rx_key(uint32_t spi);
 int	cathedral_link_recv(struct sanctum_packet *, uint64_t now,
 	    uint8_t ss[32]);
 void	cathedral_link_clear(void);

@@ -84,6 +84,8 @@ chapel_install(void *arg, int tx, uint32_t spi, const uint8_t salt[4],
 	    key);
 	proc_wake(type);
 	log_msg("%s key installed spi=%08x", tx ? "tx" : "rx", spi);
+	if (!tx && self->cfg->cathedral_set)
+		cathedral_link_rx_key(spi);
 }
 
 /* Start an exchange now (counted), never reusing the active RX SPI. */
