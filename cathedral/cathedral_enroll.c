@@ -15,6 +15,7 @@
 #define REQ_HDR		ENROLL_MSG_HDR
 #define REQ_PLAIN	(ENROLL_REQUEST_LEN - REQ_HDR - SANCTUM_TAG_LEN)
 #define REP_FIXED	ENROLL_REPLY_FIXED
+#define SEED_KEEP_MS	((2 * ENROLL_WINDOW + 5) * 1000)	/* see seed_fresh */
 
 /* A CS id unused in the flock (random, as enroll draws them). */
 static uint32_t
@@ -26,6 +27,24 @@ new_csid(uint64_t flock)
 		id = sanctum_random_u32();
 	} while (id == 0 || cath_ident_find(cath->conf, flock, id) != NULL);
 	return (id);
+}
+
+/*
+ * Remember a request's seed for as long as its timestamp can pass: up to
+ * twice the window (a timestamp ahead by the window stays good for twice
+ * the window), not the 25 s the offers' window needs, or a request
+ * replayed half a minute later would be answered again.
+ */
+static int
+seed_fresh(const uint8_t *seed)
+{
+	uint64_t	*expires;
+
+	if (!cath_seed_fresh(seed))
+		return (0);
+	if ((expires = table_find(&cath->seeds, seed)) != NULL)
+		*expires = cath->now + SEED_KEEP_MS;
+	return (1);
 }
 
 /*
@@ -133,7 +152,7 @@ cath_enroll(const uint8_t *d, size_t len, const struct sockaddr_in *from)
 		cath_count(CC_ENROLL_STALE);
 		return;
 	}
-	if (!cath_seed_fresh(d + 26)) {
+	if (!seed_fresh(d + 26)) {
 		cath_count(CC_ENROLL_REPLAY);
 		return;
 	}

@@ -13,6 +13,8 @@
 #include "db.h"
 #include "keyring.h"
 
+struct enroll_material;
+
 #define CTL_GROUPS_MAX	256	/* supplementary groups saved while acting */
 #define CTL_PATH_MAX	4096
 #define CTL_HOST_MAX	253
@@ -150,14 +152,8 @@ int		 ctl_xflock(struct ctl *, int, char **);
 int		 ctl_profile_parse(struct ctl *, const struct ctl_opt *,
 		    struct ctl_profile *);
 int		 ctl_profile_check(struct ctl *, const struct ctl_profile *);
-
-/* cathedralctl_nodeconf.c */
-int		 ctl_nodeconf(const struct ctl_profile *, uint32_t csid,
-		    const char *nodedir, const char *rundir, const char *user,
-		    char *buf, size_t len);
-void		 ctl_nodeconf_names(const struct ctl_profile *, uint32_t csid,
-		    char *conf, char *secret, char *cosk, char *kek,
-		    size_t len);
+void		 ctl_profile_material(const struct ctl_profile *,
+		    const uint8_t *kek, struct enroll_material *);
 
 /* cathedralctl_enroll.c */
 int		 ctl_enroll(struct ctl *, int, char **);

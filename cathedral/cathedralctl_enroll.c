@@ -28,14 +28,15 @@
 
 #include "cathedralctl.h"
 #include "enroll_bundle.h"
+#include "enroll_token.h"
 #include "keyfile.h"
+#include "node_conf.h"
 #include "sanctum_crypto.h"
 
 #define ENROLL_USAGE	"enroll --flock F --peer-id N --name NAME " \
 			"--cathedral HOST:PORT [--mode liturgy --prefix NET " \
 			"[--group G] | --mode tunnel --to N [--address A/P]] " \
 			"(--out DIR | --bundle FILE --passphrase-file P)"
-#define ENROLL_CONF_MAX	4096
 #define ENROLL_FILES	4
 #define ENROLL_RUNDIR	"/var/run/hymn"
 #define ENROLL_NODEDIR	"/etc/hymn"
@@ -50,9 +51,9 @@ struct enroll {
 	uint8_t			 pub[32];
 	uint8_t			 kek[32];
 	int			 kek_new;
-	char			 conf[ENROLL_CONF_MAX];
+	char			 conf[NODE_CONF_MAX];
 	int			 conflen;
-	char			 names[ENROLL_FILES][64];
+	char			 names[ENROLL_FILES][NODE_CONF_NAME_MAX];
 	const char		*out;		/* DIR, or */
 	const char		*bundle;	/* FILE */
 	char			 nodedir[CTL_PATH_MAX];
@@ -74,9 +75,10 @@ enroll_path_ok(struct ctl *ctl, const char *what, const char *path)
 		if (path[i] <= ' ' || path[i] > '~')
 			break;
 	}
-	if (path[0] != '/' || i != n || n > 200)
+	if (path[0] != '/' || i != n || n > NODE_CONF_PATH_MAX)
 		return (ctl_error(ctl, "%s '%s': an absolute path of at most "
-		    "200 printable characters without blanks", what, path));
+		    "%d printable characters without blanks", what, path,
+		    NODE_CONF_PATH_MAX));
 	return (0);
 }
 
@@ -409,6 +411,24 @@ enroll_summary(struct ctl *ctl, const struct enroll *e)
 		    (unsigned long long)e->p.flock);
 }
 
+/*
+ * The file names and the configuration, from the material a token would
+ * seal for the profile, as hymn enroll writes them from a token.
+ */
+static int
+enroll_conf(struct enroll *e)
+{
+	struct enroll_material	m;
+
+	ctl_profile_material(&e->p, e->kek, &m);
+	node_conf_names(&m, e->csid, e->names[3], e->names[0], e->names[1],
+	    e->names[2], sizeof(e->names[0]));
+	e->conflen = node_conf(&m, e->p.name, e->csid, e->nodedir, e->rundir,
+	    e->user, e->conf, sizeof(e->conf));
+	sanctum_wipe(&m, sizeof(m));
+	return (e->conflen);
+}
+
 /* Make the keys and the configuration, write them, then the database. */
 static int
 enroll_make(struct ctl *ctl, struct enroll *e)
@@ -418,10 +438,7 @@ enroll_make(struct ctl *ctl, struct enroll *e)
 	sanctum_random_bytes(e->cs, sizeof(e->cs));
 	if (sanctum_ed25519_keypair(e->pub, e->cosk) == -1)
 		return (ctl_error(ctl, "cannot make a COSK key pair"));
-	ctl_nodeconf_names(&e->p, e->csid, e->names[3], e->names[0],
-	    e->names[1], e->names[2], sizeof(e->names[0]));
-	if ((e->conflen = ctl_nodeconf(&e->p, e->csid, e->nodedir, e->rundir,
-	    e->user, e->conf, sizeof(e->conf))) == -1)
+	if (enroll_conf(e) == -1)
 		return (ctl_error(ctl, "the configuration does not fit"));
 	if ((e->bundle != NULL ? enroll_write_bundle(ctl, e) :
 	    enroll_write_dir(ctl, e)) != 0 || enroll_store(ctl, e) != 0) {

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "cathedralctl.h"
+#include "enroll_token.h"
 #include "wire.h"
 
 /* Liturgy mode: a prefix a.b.0.0 (optionally /16) and a group. */
@@ -202,4 +203,27 @@ ctl_profile_check(struct ctl *ctl, const struct ctl_profile *p)
 		ret = 0;
 	ctl_db_close(ctl, db);
 	return (ret);
+}
+
+/*
+ * What a node needs next to its identity, from the profile: sealed into a
+ * token, or turned into the configuration enroll writes.
+ */
+void
+ctl_profile_material(const struct ctl_profile *p, const uint8_t *kek,
+    struct enroll_material *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->mode = p->liturgy ? ENROLL_MODE_LITURGY : ENROLL_MODE_TUNNEL;
+	m->peer = p->peer;
+	m->to = p->liturgy ? 0 : p->to;
+	m->flags = p->address ? ENROLL_FLAG_ADDRESS : 0;
+	m->flock = p->flock;
+	m->group = p->group;
+	memcpy(m->net, p->net, sizeof(m->net));
+	m->netlen = p->netlen;
+	m->port = p->port;
+	m->natport = p->natport;
+	memcpy(m->kek, kek, sizeof(m->kek));
+	snprintf(m->host, sizeof(m->host), "%s", p->host);
 }

@@ -23,26 +23,6 @@
 			"liturgy --prefix NET [--group G] | --mode tunnel " \
 			"--to N [--address A/P]]"
 
-/* The material a node needs next to its KEK, from the profile. */
-static void
-token_material(const struct ctl_profile *p, const uint8_t *kek,
-    struct enroll_material *m)
-{
-	memset(m, 0, sizeof(*m));
-	m->mode = p->liturgy ? ENROLL_MODE_LITURGY : ENROLL_MODE_TUNNEL;
-	m->peer = p->peer;
-	m->to = p->liturgy ? 0 : p->to;
-	m->flags = p->address ? ENROLL_FLAG_ADDRESS : 0;
-	m->flock = p->flock;
-	m->group = p->group;
-	memcpy(m->net, p->net, sizeof(m->net));
-	m->netlen = p->netlen;
-	m->port = p->port;
-	m->natport = p->natport;
-	memcpy(m->kek, kek, sizeof(m->kek));
-	snprintf(m->host, sizeof(m->host), "%s", p->host);
-}
-
 /* The KEK of the peer id (made unless it has one) and the sealed blob. */
 static int
 token_seal(struct ctl *ctl, const struct ctl_profile *p,
@@ -59,7 +39,7 @@ token_seal(struct ctl *ctl, const struct ctl_profile *p,
 	if (ctl_keyring_ensure(ctl, &k, p->flock, p->peer, kek_new) == 0 &&
 	    (!*kek_new || ctl_keyring_save(ctl, &k) == 0) &&
 	    (kek = keyring_get(&k.kr, p->flock, p->peer)) != NULL) {
-		token_material(p, kek, &m);
+		ctl_profile_material(p, kek, &m);
 		if (enroll_material_seal(&m, token, sealed, ENROLL_SEALED_MAX,
 		    slen) == 0)
 			ret = 0;

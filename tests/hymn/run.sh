@@ -540,6 +540,82 @@ if [ -x "$build/sanctum" ]; then
 fi
 
 # ---------------------------------------------------------------------
+# enroll --bundle: a bundle sealed by cathedralctl enroll, its files
+# written all or none, never over existing ones without --force.
+ctl=$build/cathedralctl
+if [ -x "$ctl" ] && [ -x "$build/sanctum" ]; then
+	fresh
+	B=$work/node.bundle
+	N=$work/nodedir
+	printf 'a long passphrase\n' >"$work/pass"
+	printf 'not the passphrase\n' >"$work/wrong"
+	chmod 0600 "$work/pass" "$work/wrong"
+	"$ctl" --db "$work/cath.db" init >"$work/ctl.out" 2>&1 &&
+	"$ctl" --db "$work/cath.db" flock add cafeba00 >>"$work/ctl.out" 2>&1 &&
+	"$ctl" --db "$work/cath.db" enroll --flock cafeba00 --peer-id 07 \
+	    --name bnode --cathedral 127.0.0.1:4500 --prefix 10.20.0.0 \
+	    --bundle "$B" --passphrase-file "$work/pass" --node-dir "$N" \
+	    --run-dir "$R" >>"$work/ctl.out" 2>&1 || fail "cathedralctl enroll --bundle: $(cat "$work/ctl.out")"
+	cs=$(sed -n 's/^enrolled cafeba00:\([0-9a-f]*\) .*/\1/p' "$work/ctl.out")
+	cs=$(printf '%x' "0x${cs:-0}")
+	files="cafeba00-07-00.conf cosk-$cs id-$cs kek-cafeba00-07"
+	ok "bundle: state directories" list
+	refuse "bundle: wrong passphrase" "wrong passphrase" enroll --bundle "$B" --passphrase-file "$work/wrong" --dir "$work/d"
+	[ -e "$work/d" ] && fail "bundle: wrong passphrase wrote $work/d" || pass
+	refuse "bundle: mixed forms" "does not go with" enroll --bundle "$B" --token x
+	refuse "bundle: no passphrase" "go together" enroll --bundle "$B"
+	refuse "bundle: --force alone" "go together" enroll --force
+	refuse "bundle: relative --dir" "absolute path" enroll --bundle "$B" --passphrase-file "$work/pass" --dir d
+	ok "bundle into --dir" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/d"
+	has "bundle: --dir noted" "$work/out" "^  the configuration expects them in $N\$"
+	[ "$(ls "$work/d" | tr '\n' ' ')" = "$files " ] && pass ||
+	    fail "bundle: files '$(ls "$work/d")', want '$files'"
+	for f in $files; do
+		[ "$(stat -c %a "$work/d/$f")" = 600 ] && pass ||
+		    fail "bundle: $f mode $(stat -c %a "$work/d/$f")"
+	done
+	[ "$(stat -c %a "$work/d")" = 700 ] && pass || fail "bundle: --dir mode"
+	[ "$(stat -c %s "$work/d/id-$cs")" = 32 ] &&
+	    [ "$(stat -c %s "$work/d/cosk-$cs")" = 64 ] &&
+	    [ "$(stat -c %s "$work/d/kek-cafeba00-07")" = 32 ] && pass ||
+	    fail "bundle: key sizes"
+	# The configuration names the recorded directory; moved, it parses.
+	sed "s|$N/|$work/d/|g" "$work/d/cafeba00-07-00.conf" >"$work/moved.conf"
+	if "$build/sanctum" -n -c "$work/moved.conf" >/dev/null 2>"$work/err"; then
+		pass
+	else
+		fail "bundle: sanctum -n of the moved configuration: $(cat "$work/err")"
+	fi
+	sum=$(cat "$work/d"/* | cksum)
+	refuse "bundle: existing files" "exists already (--force replaces it)" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/d"
+	[ "$(cat "$work/d"/* | cksum)" = "$sum" ] && pass || fail "bundle: refused, yet files changed"
+	printf 'x' >"$work/d/id-$cs"
+	ok "bundle: --force" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/d" --force
+	[ "$(cat "$work/d"/* | cksum)" = "$sum" ] && pass || fail "bundle: --force did not restore the files"
+	ls "$work/d"/*.new >/dev/null 2>&1 && fail "bundle: .new files left" || pass
+	# All or none: the configuration's name taken by a directory.
+	mkdir -p "$work/p/cafeba00-07-00.conf/x"
+	refuse "bundle: one file fails" "rename" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/p" --force
+	[ "$(ls -A "$work/p")" = cafeba00-07-00.conf ] && pass ||
+	    fail "bundle: a failed write left $(ls -A "$work/p")"
+	# Without --dir: the recorded directory, created 0700; it starts as is.
+	ok "bundle into its directory" enroll --bundle "$B" --passphrase-file "$work/pass"
+	[ "$(stat -c %a "$N")" = 700 ] && pass || fail "bundle: directory mode"
+	if "$build/sanctum" -n -c "$N/cafeba00-07-00.conf" >/dev/null 2>"$work/err"; then
+		pass
+	else
+		fail "bundle: sanctum -n $N/cafeba00-07-00.conf: $(cat "$work/err")"
+	fi
+	refuse "token: not a token" "not a valid token" enroll --cathedral 127.0.0.1:1 --token abc --out "$work/t"
+	refuse "token: no --out" "go together" enroll --cathedral 127.0.0.1:1 --token abc
+	tok=aaaqeay-eaudaoc-ajbifqy-diob4ib-ceqtcqk-rmfyyde-nbwha5d-ypwa6m2
+	refuse "token: attempts" "attempts '11'" enroll --cathedral 127.0.0.1:1 --token $tok --out "$work/t" --attempts 11
+	refuse "token: non-empty --out" "not empty" enroll --cathedral 127.0.0.1:1 --token $tok --out "$work/d"
+	refuse "token: no cathedral" "no answer from 127.0.0.1:1 after 1 attempt:" enroll --cathedral 127.0.0.1:1 --token $tok --out "$work/t" --attempts 1
+	[ -e "$work/t" ] && fail "token: unanswered, yet $work/t exists" || pass
+fi
+
+# ---------------------------------------------------------------------
 # Options, environment and the root check.
 fresh
 HYMN_CONFIG_DIR=$work/envconf "$hymn" -R "$R" -T "$T" add 01-02 $P >/dev/null

@@ -41,6 +41,8 @@ static const struct {
 	    "delete an existing tunnel" },
 	{ "down", hymn_cmd_down, 0,
 	    "kills the given tunnel" },
+	{ "enroll", hymn_cmd_enroll, 1,
+	    "write this node's files from a bundle or a token" },
 	{ "keygen", hymn_cmd_keygen, 0,
 	    "create random 32-byte key files" },
 	{ "list", hymn_cmd_list, 0,

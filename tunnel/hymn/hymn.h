@@ -219,5 +219,6 @@ int	hymn_cmd_cathedral(int, char **);
 int	hymn_cmd_remembrance(int, char **);
 int	hymn_cmd_keygen(int, char **);
 int	hymn_cmd_liturgy(int, char **);
+int	hymn_cmd_enroll(int, char **);
 
 #endif
