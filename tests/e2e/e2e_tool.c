@@ -18,6 +18,7 @@
  *                                         ok, stale, badsig, badtag
  *   udp-send IP:PORT COUNT                numbered datagrams of mixed sizes
  *   udp-recv PORT SECS IDLE               counts those arriving intact
+ *   log-recv PATH SECS                    a syslog socket at PATH, printed
  */
 
 #include <sys/socket.h>
@@ -453,6 +454,8 @@ main(int argc, char **argv)
 	if (argc == 5 && strcmp(argv[1], "udp-recv") == 0)
 		return (udp_recv((uint16_t)atoi(argv[2]), atoi(argv[3]),
 		    atoi(argv[4])));
+	if (argc == 4 && strcmp(argv[1], "log-recv") == 0)
+		return (log_recv(argv[2], atoi(argv[3])));
 	fprintf(stderr, "usage: see the comment at the top of e2e_tool.c\n");
 	return (2);
 }

@@ -9,4 +9,7 @@
 int	udp_send(const struct sockaddr_in *, int count);
 int	udp_recv(uint16_t port, int secs, int idle);
 
+/* e2e_logrecv.c */
+int	log_recv(const char *path, int secs);
+
 #endif
