@@ -8,6 +8,12 @@
  *               federation peer, under the sync secret (client signature
  *               for INFO and LITURGY)
  *   4 RAW       input = a datagram as it arrives (relay, classification)
+ *   5 ENROLL    input = mode (1) || ...: mode bit 0 clear, the rest follows
+ *               "SCENROLL" as a token redemption datagram; set, the rest
+ *               is clock offset (1, signed, in 2 s steps) || COSK public
+ *               key (32) || padding of a request the harness seals under
+ *               the fixture token's verifier with a fresh seed. The
+ *               database thread's answer is taken from bits 1-2 of mode.
  * The harness signs and encrypts with the keys of its fixture database, so
  * every input of kinds 1-3 authenticates; the cathedral's replies are taken
  * off the ring and dropped.
@@ -27,6 +33,7 @@
 
 #define FLOCK		0xa1b2c3d4e5f60700ULL
 #define CSID		0x0000000aU
+#define TOKEN_BYTE	0x4c	/* lookup; the verifier is 0x56 bytes */
 
 static struct sanctum_shared	shm;
 static struct sanctum_config	cfg;
@@ -42,6 +49,27 @@ fixture_keys(uint8_t pk[32])
 	memset(sync_key, 0x22, sizeof(sync_key));
 	memset(seed, 0x33, sizeof(seed));
 	sanctum_ed25519_seed_keypair(pk, sk, seed);
+}
+
+/* An enrollment token of the fixture flock with its sealed material. */
+static void
+fixture_token(struct db *db)
+{
+	struct db_token_new	t;
+	uint8_t			sealed[100];
+
+	memset(&t, 0, sizeof(t));
+	memset(t.lookup, TOKEN_BYTE, sizeof(t.lookup));
+	memset(t.verifier, 0x56, sizeof(t.verifier));
+	t.flock = FLOCK;
+	t.peer = 3;
+	t.name = "c";
+	t.mode = "liturgy";
+	t.kek = 1;
+	t.expires = (int64_t)time(NULL) + 86400;
+	memset(sealed, 0x5e, sizeof(sealed));
+	if (db_token_create_sealed(db, "fuzz", &t, sealed, sizeof(sealed)) != 0)
+		abort();
 }
 
 /* A temporary database with one flock, two identities, one federation peer. */
@@ -78,6 +106,7 @@ fixture_db(const uint8_t pk[32])
 	if (db_identity_add(db, "fuzz", &id) == -1 ||
 	    db_federation_add(db, "fuzz", fed, 4500) == -1)
 		abort();
+	fixture_token(db);
 	unlink(file);
 	return (db);
 }
@@ -202,6 +231,79 @@ source(struct sanctum_packet *pkt, const uint8_t *b)
 	memcpy(&pkt->addr.sin_port, b + 4, 2);
 }
 
+/*
+ * A token redemption: raw after the magic, or a request sealed here under
+ * the fixture verifier with a fresh seed; then the database thread's
+ * answer as the input says, and the reply (if any) drained.
+ */
+static void
+enroll_input(const uint8_t *data, size_t size)
+{
+	static const enum db_token_status answers[4] = { DB_TOKEN_OK,
+	    DB_TOKEN_USED, DB_TOKEN_EXPIRED, DB_TOKEN_ERROR };
+	static uint64_t		counter;
+	struct cath_enroll_job	*j;
+	struct sanctum_packet	*pkt;
+	uint8_t			*d, key[32], verifier[32], nonce[SANCTUM_NONCE_LEN];
+	size_t			n, plain = ENROLL_REQUEST_LEN - ENROLL_MSG_HDR -
+				    SANCTUM_TAG_LEN;
+
+	if (size < 1 || (pkt = packet_get()) == NULL)
+		return;
+	d = PACKET_DATA(pkt);
+	memset(d, 0, ENROLL_REQUEST_LEN);
+	memcpy(d, ENROLL_MAGIC, 8);
+	if (!(data[0] & 1)) {
+		n = size - 1 > SANCTUM_MAX_DATAGRAM - 8 ?
+		    SANCTUM_MAX_DATAGRAM - 8 : size - 1;
+		memcpy(d + 8, data + 1, n);
+		pkt->length = (uint32_t)(8 + n);
+	} else {
+		d[8] = ENROLL_VERSION;
+		d[9] = ENROLL_TYPE_REQUEST;
+		memset(d + 10, TOKEN_BYTE, ENROLL_LOOKUP_LEN);
+		put_be64(d + 26, ++counter);
+		put_be64(d + ENROLL_MSG_HDR, (uint64_t)((int64_t)time(NULL) +
+		    2 * (int64_t)(size > 1 ? (int8_t)data[1] : 0)));
+		n = size > 2 ? size - 2 : 0;
+		memcpy(d + ENROLL_MSG_HDR + 8, data + 2, n > plain - 8 ?
+		    plain - 8 : n);
+		memset(verifier, 0x56, sizeof(verifier));
+		sanctum_fixed_nonce(nonce);
+		if (enroll_message_key(key, verifier, d + 26,
+		    ENROLL_LABEL_REQUEST) == -1 || sanctum_aead_oneshot_seal(key,
+		    d + ENROLL_MSG_HDR, plain, d, ENROLL_MSG_HDR, nonce,
+		    d + ENROLL_MSG_HDR + plain) == -1)
+			abort();
+		pkt->length = ENROLL_REQUEST_LEN;
+	}
+	pkt->addr.sin_family = AF_INET;
+	pkt->addr.sin_addr.s_addr = htonl(0x0a000009);
+	pkt->addr.sin_port = htons(5000);
+	cath_receive(pkt);
+	while ((j = cath->enroll_queue) != NULL) {
+		cath->enroll_queue = j->next;
+		j->status = answers[(data[0] >> 1) & 3];
+		cath_enroll_done(j);
+	}
+	drain();
+}
+
+/* Enrollment outcomes past the tag (the request authenticated). */
+static uint64_t
+enroll_authenticated(void)
+{
+	uint64_t	n = 0;
+	int		c;
+
+	for (c = CC_ENROLL_OK; c <= CC_ENROLL_FAILED; c++) {
+		if (c != CC_ENROLL_UNKNOWN && c != CC_ENROLL_BAD_TAG &&
+		    c != CC_ENROLL_SHORT)
+			n += atomic_load(&cath->counters[c]);
+	}
+	return (n);
+}
+
 /* One input. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -219,8 +321,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	cath->now = cath_now_ms();
 	before = atomic_load(&cath->counters[CC_OFFERS_ACCEPTED]) +
-	    atomic_load(&cath->counters[CC_RELAY_PACKETS]);
+	    atomic_load(&cath->counters[CC_RELAY_PACKETS]) +
+	    enroll_authenticated();
 	switch (FUZZ_KIND) {
+	case 5:
+		enroll_input(data, size);
+		break;
 	case 1:
 	case 2:
 		if (size < 22)
@@ -249,12 +355,13 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		source(pkt, data);
 		break;
 	}
-	if (pkt == NULL)
-		return (0);
-	cath_receive(pkt);
-	drain();
+	if (pkt != NULL) {
+		cath_receive(pkt);
+		drain();
+	}
 	if (atomic_load(&cath->counters[CC_OFFERS_ACCEPTED]) +
-	    atomic_load(&cath->counters[CC_RELAY_PACKETS]) > before)
+	    atomic_load(&cath->counters[CC_RELAY_PACKETS]) +
+	    enroll_authenticated() > before)
 		fuzz_authenticated++;
 	return (0);
 }
