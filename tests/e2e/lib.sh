@@ -131,6 +131,25 @@ write_tunnel_conf() {
 	} > "$f"
 }
 
+# The two namespaces of a tunnel pair, l (10.250.0.1 on vl) and r
+# (10.250.0.2 on vr), and their shared secret $W/secret.
+pair_namespaces() {
+	ns_add l
+	ns_add r
+	veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
+	gen_key "$W/secret"
+}
+
+# pair_confs INSTANCE_PREFIX TUN_L TUN_R MTU [extra lines...]: $W/l.conf and
+# $W/r.conf of a tunnel pair on pair_namespaces' addresses.
+pair_confs() {
+	local i=$1 tl=$2 tr=$3 mtu=$4; shift 4
+	write_tunnel_conf "$W/l.conf" "${i}l" 10.250.0.1:2333 10.250.0.2:2333 \
+	    "$tl" "$mtu" "$W/secret" "$@"
+	write_tunnel_conf "$W/r.conf" "${i}r" 10.250.0.2:2333 10.250.0.1:2333 \
+	    "$tr" "$mtu" "$W/secret" "$@"
+}
+
 # Ping through a tunnel until one reply comes (bounded).
 wait_ping() {
 	wait_until "$3" in_ns "$1" ping -c 1 -W 1 "$2"

@@ -4,14 +4,8 @@
 # the next start with the same configuration succeeds.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
-write_tunnel_conf "$W/l.conf" sel 10.250.0.1:2333 10.250.0.2:2333 \
-    10.251.0.1/30 1422 "$W/secret"
-write_tunnel_conf "$W/r.conf" ser 10.250.0.2:2333 10.250.0.1:2333 \
-    10.251.0.2/30 1422 "$W/secret"
+pair_namespaces
+pair_confs se 10.251.0.1/30 10.251.0.2/30 1422
 start_bg PR r "$W/r.log" "$SANCTUM" -c "$W/r.conf"
 
 # Start the left daemon; its guardian PID and workers come from /proc.

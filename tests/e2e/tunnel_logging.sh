@@ -9,10 +9,7 @@
 # The right side runs in the foreground throughout.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
+pair_namespaces
 write_tunnel_conf "$W/r.conf" lgr 10.250.0.2:2333 10.250.0.1:2333 \
     10.251.0.2/30 1422 "$W/secret"
 start_bg PR r "$W/r.log" "$SANCTUM" -c "$W/r.conf"

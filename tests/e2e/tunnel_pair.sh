@@ -9,10 +9,7 @@
 # directly.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
+pair_namespaces
 mkdir -p "$W/hymn"
 chmod 0711 "$W/hymn"
 H() {

@@ -3,10 +3,7 @@
 # address; traffic resumes within 30 s and the left side reports it.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
+pair_namespaces
 write_tunnel_conf "$W/l.conf" sel 10.250.0.1:2333 10.250.0.2:2333 \
     10.251.0.1/30 1422 "$W/secret"
 write_tunnel_conf "$W/r.conf" ser 0.0.0.0:2333 10.250.0.1:2333 \

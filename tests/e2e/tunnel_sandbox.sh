@@ -5,10 +5,7 @@
 # sit in a network namespace of their own.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
+pair_namespaces
 # Distinct users per group of processes, so a mix-up would show.
 write_tunnel_conf "$W/l.conf" sel 10.250.0.1:2333 10.250.0.2:2333 \
     10.251.0.1/30 1422 "$W/secret"

@@ -5,14 +5,8 @@
 # without shroud cannot talk to a shrouded one, and the drops are counted.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
-write_tunnel_conf "$W/l.conf" shl 10.250.0.1:2333 10.250.0.2:2333 \
-    10.251.0.1/30 1373 "$W/secret" "shroud yes"
-write_tunnel_conf "$W/r.conf" shr 10.250.0.2:2333 10.250.0.1:2333 \
-    10.251.0.2/30 1373 "$W/secret" "shroud yes"
+pair_namespaces
+pair_confs sh 10.251.0.1/30 10.251.0.2/30 1373 "shroud yes"
 start_bg PL l "$W/l.log" "$SANCTUM" -c "$W/l.conf"
 start_bg PR r "$W/r.log" "$SANCTUM" -c "$W/r.conf"
 check "shrouded tunnel up within 20 s" wait_ping l 10.251.0.2 20

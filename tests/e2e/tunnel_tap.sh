@@ -8,10 +8,7 @@
 # the tunnel a frame larger than it carries.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
+pair_namespaces
 write_tunnel_conf "$W/l.conf" tpl 10.250.0.1:2333 10.250.0.2:2333 \
     0.0.0.0/0 1422 "$W/secret" "tap yes" "bridge brtl"
 write_tunnel_conf "$W/r.conf" tpr 10.250.0.2:2333 10.250.0.1:2333 \

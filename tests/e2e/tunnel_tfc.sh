@@ -7,14 +7,8 @@
 # tun_mtu + 50 byte datagrams, so a length there must be a multiple of it.
 . "$(dirname "$0")/lib.sh"
 
-ns_add l
-ns_add r
-veth_link l vl 10.250.0.1/24 r vr 10.250.0.2/24
-gen_key "$W/secret"
-write_tunnel_conf "$W/l.conf" tfl 10.250.0.1:2333 10.250.0.2:2333 \
-    10.251.0.1/30 1400 "$W/secret" "tfc on"
-write_tunnel_conf "$W/r.conf" tfr 10.250.0.2:2333 10.250.0.1:2333 \
-    10.251.0.2/30 1400 "$W/secret" "tfc on"
+pair_namespaces
+pair_confs tf 10.251.0.1/30 10.251.0.2/30 1400 "tfc on"
 start_bg CAP l "$W/capture.log" tcpdump -n -l -i vl -w "$W/wire.pcap" udp
 wait_until 5 grep -q "listening on" "$W/capture.log" || die "tcpdump did not start"
 start_bg PL l "$W/l.log" "$SANCTUM" -c "$W/l.conf"
