@@ -8,12 +8,12 @@
  * a token seals, so a node enrolled either way gets the same bytes.
  */
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "enroll_token.h"
 #include "node_conf.h"
+#include "textbuf.h"
 
 /* One configuration being written: for whom, where, the names in it. */
 struct conf {
@@ -28,29 +28,8 @@ struct conf {
 	char				 secret[NODE_CONF_NAME_MAX];
 	char				 cosk[NODE_CONF_NAME_MAX];
 	char				 kek[NODE_CONF_NAME_MAX];
-	char				*buf;
-	size_t				 len;
-	size_t				 off;
-	int				 full;	/* buf ran out */
+	struct textbuf			 out;
 };
-
-/* Append formatted text. */
-static void __attribute__((format(printf, 2, 3)))
-put(struct conf *c, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	if (c->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(c->buf + c->off, c->len - c->off, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= c->len - c->off)
-		c->full = 1;
-	else
-		c->off += (size_t)n;
-}
 
 /*
  * The node's file names: its configuration (hymn's <flock>-<src>-<dst>),
@@ -90,11 +69,11 @@ put_cathedral(struct conf *c)
 {
 	const struct enroll_material	*m = c->m;
 
-	put(c, "cathedral_id %x\ncathedral_flock %llx\n", c->csid,
+	textbuf_put(&c->out, "cathedral_id %x\ncathedral_flock %llx\n", c->csid,
 	    (unsigned long long)m->flock);
 	if (m->mode == ENROLL_MODE_LITURGY)
-		put(c, "cathedral_flock_dst 0\n");
-	put(c, "cathedral_secret %s/%s\ncathedral_cosk %s/%s\n"
+		textbuf_put(&c->out, "cathedral_flock_dst 0\n");
+	textbuf_put(&c->out, "cathedral_secret %s/%s\ncathedral_cosk %s/%s\n"
 	    "cathedral_nat_port %u\ncathedral %s:%u\n", c->dir, c->secret,
 	    c->dir, c->cosk, m->natport, m->host, m->port);
 }
@@ -105,15 +84,15 @@ put_liturgy(struct conf *c)
 {
 	const struct enroll_material	*m = c->m;
 
-	put(c, "# auto generated, do not edit\nmode liturgy\nspi 0x%02x\n"
+	textbuf_put(&c->out, "# auto generated, do not edit\nmode liturgy\nspi 0x%02x\n"
 	    "instance %s\npidfile %s/%s.pid\nliturgy_prefix %u.%u.0.0\n"
 	    "liturgy_group 0x%04x\nliturgy_discoverable yes\nkek %s/%s\n\n",
 	    m->peer, c->inst, c->run, c->base, m->net[0], m->net[1], m->group,
 	    c->dir, c->kek);
 	put_cathedral(c);
-	put(c, "\n\nrun liturgy as %s\nrun purgatory-rx as %s\n"
+	textbuf_put(&c->out, "\n\nrun liturgy as %s\nrun purgatory-rx as %s\n"
 	    "run purgatory-tx as %s\n\n", c->user, c->user, c->user);
-	put(c, "run bishop as root\nrun bless as root\nrun confess as root\n"
+	textbuf_put(&c->out, "run bishop as root\nrun bless as root\nrun confess as root\n"
 	    "run chapel as root\nrun shrine as root\nrun pilgrim as root\n"
 	    "run cathedral as root\n");
 }
@@ -137,27 +116,27 @@ put_tunnel(struct conf *c)
 {
 	const struct enroll_material	*m = c->m;
 
-	put(c, "# auto generated, do not edit\nspi %02x%02x\ninstance %s\n"
+	textbuf_put(&c->out, "# auto generated, do not edit\nspi %02x%02x\ninstance %s\n"
 	    "pidfile %s/%s.pid\ntunnel %u.%u.%u.%u/%u auto\nkek %s/%s\n"
 	    "secret %s/%llx-%llx-%02x-%02x.secret\n", m->peer, m->to, c->inst,
 	    c->run, c->base, m->net[0], m->net[1], m->net[2], m->net[3],
 	    m->netlen, c->dir, c->kek, c->dir, (unsigned long long)m->flock,
 	    (unsigned long long)m->flock, m->peer, m->to);
 	if (descr_ok(c->name))
-		put(c, "descr %s\n", c->name);
-	put(c, "\nlocal 0.0.0.0:0\n");
+		textbuf_put(&c->out, "descr %s\n", c->name);
+	textbuf_put(&c->out, "\nlocal 0.0.0.0:0\n");
 	put_cathedral(c);
-	put(c, "\n");
+	textbuf_put(&c->out, "\n");
 	if (!(m->flags & ENROLL_FLAG_ADDRESS))
-		put(c, "route %u.%u.%u.%u/32\naccept %u.%u.%u.%u/32\n\n",
+		textbuf_put(&c->out, "route %u.%u.%u.%u/32\naccept %u.%u.%u.%u/32\n\n",
 		    m->net[0], m->net[1], m->to, m->peer, m->net[0], m->net[1],
 		    m->to, m->peer);
-	put(c, "run heaven-rx as %s\nrun heaven-tx as %s\n"
+	textbuf_put(&c->out, "run heaven-rx as %s\nrun heaven-tx as %s\n"
 	    "run purgatory-rx as %s\nrun purgatory-tx as %s\n\n", c->user,
 	    c->user, c->user, c->user);
-	put(c, "run control as root\ncontrol %s/%s.control root\n\n", c->run,
+	textbuf_put(&c->out, "run control as root\ncontrol %s/%s.control root\n\n", c->run,
 	    c->base);
-	put(c, "run bless as root\nrun confess as root\nrun chapel as root\n");
+	textbuf_put(&c->out, "run bless as root\nrun confess as root\nrun chapel as root\n");
 }
 
 /*
@@ -180,8 +159,8 @@ node_conf(const struct enroll_material *m, const char *name, uint32_t csid,
 	c.dir = nodedir;
 	c.run = rundir;
 	c.user = user;
-	c.buf = buf;
-	c.len = len;
+	c.out.buf = buf;
+	c.out.len = len;
 	instance(&c);
 	node_conf_names(m, csid, c.base, c.secret, c.cosk, c.kek,
 	    sizeof(c.base));
@@ -190,5 +169,5 @@ node_conf(const struct enroll_material *m, const char *name, uint32_t csid,
 		put_liturgy(&c);
 	else
 		put_tunnel(&c);
-	return (c.full ? -1 : (int)c.off);
+	return (c.out.full ? -1 : (int)c.out.off);
 }

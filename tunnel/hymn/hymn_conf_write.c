@@ -11,38 +11,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "hymn.h"
-
-/* An output buffer that remembers when it ran out. */
-struct out {
-	char	*buf;
-	size_t	len;
-	size_t	off;
-	int	full;
-};
-
-/* Append formatted text. */
-static void __attribute__((format(printf, 2, 3)))
-put(struct out *o, const char *fmt, ...)
-{
-	va_list	ap;
-	int	n;
-
-	if (o->full)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(o->buf + o->off, o->len - o->off, fmt, ap);
-	va_end(ap);
-	if (n < 0 || (size_t)n >= o->len - o->off)
-		o->full = 1;
-	else
-		o->off += (size_t)n;
-}
+#include "textbuf.h"
 
 /* A network-order address as text. */
 static const char *
@@ -55,42 +29,42 @@ ip_str(uint32_t ip, char *buf, size_t len)
 
 /* The lines from "spi" to "descr". */
 static void
-put_head(struct out *o, const struct hymn_conf *c)
+put_head(struct textbuf *o, const struct hymn_conf *c)
 {
 	const struct hymn_name	*n = &c->name;
 	char			inst[HYMN_NAME_MAX], a[INET_ADDRSTRLEN];
 
-	put(o, "# auto generated, do not edit\n");
+	textbuf_put(o, "# auto generated, do not edit\n");
 	if (c->liturgy)
-		put(o, "mode liturgy\nspi 0x%02x\n", n->src);
+		textbuf_put(o, "mode liturgy\nspi 0x%02x\n", n->src);
 	else if (c->cathedral)
-		put(o, "spi %02x%02x\n", n->src, n->dst);
+		textbuf_put(o, "spi %02x%02x\n", n->src, n->dst);
 	hymn_name_instance(n, c->liturgy, inst, sizeof(inst));
-	put(o, "instance %s\npidfile %s\n", inst, c->pidfile);
+	textbuf_put(o, "instance %s\npidfile %s\n", inst, c->pidfile);
 	if (c->tap)
-		put(o, "tap yes\n");
+		textbuf_put(o, "tap yes\n");
 	if (c->bridge[0] != '\0')
-		put(o, "bridge %s\n", c->bridge);
+		textbuf_put(o, "bridge %s\n", c->bridge);
 	if (c->liturgy) {
-		put(o, "liturgy_prefix %s\nliturgy_group 0x%04x\n"
+		textbuf_put(o, "liturgy_prefix %s\nliturgy_group 0x%04x\n"
 		    "liturgy_discoverable %s\n",
 		    ip_str(c->liturgy_prefix, a, sizeof(a)), c->liturgy_group,
 		    c->discoverable ? "yes" : "no");
 	} else if (c->mtu == 0) {
-		put(o, "tunnel %s/%u auto\n", ip_str(c->tunnel_ip, a,
+		textbuf_put(o, "tunnel %s/%u auto\n", ip_str(c->tunnel_ip, a,
 		    sizeof(a)), c->tunnel_prefix);
 	} else {
-		put(o, "tunnel %s/%u %u\n", ip_str(c->tunnel_ip, a, sizeof(a)),
+		textbuf_put(o, "tunnel %s/%u %u\n", ip_str(c->tunnel_ip, a, sizeof(a)),
 		    c->tunnel_prefix, c->mtu);
 	}
 	if (c->shroud)
-		put(o, "shroud yes\n");
+		textbuf_put(o, "shroud yes\n");
 	if (c->kek[0] != '\0')
-		put(o, "kek %s\n", c->kek);
+		textbuf_put(o, "kek %s\n", c->kek);
 	if (!c->liturgy)
-		put(o, "secret %s\n", c->secret);
+		textbuf_put(o, "secret %s\n", c->secret);
 	if (c->descr[0] != '\0')
-		put(o, "descr %s\n", c->descr);
+		textbuf_put(o, "descr %s\n", c->descr);
 }
 
 /*
@@ -99,50 +73,50 @@ put_head(struct out *o, const struct hymn_conf *c)
  * hence the reference's "cathedral_flock_dst 0" after any edit).
  */
 static void
-put_cathedral(struct out *o, const struct hymn_conf *c)
+put_cathedral(struct textbuf *o, const struct hymn_conf *c)
 {
-	put(o, "cathedral_id %x\ncathedral_flock %" PRIx64 "\n",
+	textbuf_put(o, "cathedral_id %x\ncathedral_flock %" PRIx64 "\n",
 	    c->cathedral_id, c->flock_src);
 	if (c->flock_dst != c->flock_src)
-		put(o, "cathedral_flock_dst %" PRIx64 "\n", c->flock_dst);
-	put(o, "cathedral_secret %s\n", c->cathedral_secret);
+		textbuf_put(o, "cathedral_flock_dst %" PRIx64 "\n", c->flock_dst);
+	textbuf_put(o, "cathedral_secret %s\n", c->cathedral_secret);
 	if (c->cathedral_cosk[0] != '\0')
-		put(o, "cathedral_cosk %s\n", c->cathedral_cosk);
+		textbuf_put(o, "cathedral_cosk %s\n", c->cathedral_cosk);
 	if (c->remembrance[0] != '\0')
-		put(o, "cathedral_remembrance %s\n", c->remembrance);
-	put(o, "cathedral_nat_port %u\ncathedral %s\n\n", c->nat_port,
+		textbuf_put(o, "cathedral_remembrance %s\n", c->remembrance);
+	textbuf_put(o, "cathedral_nat_port %u\ncathedral %s\n\n", c->nat_port,
 	    c->cathedral_addr);
 }
 
 /* The route lines, then the accept lines. */
 static void
-put_nets(struct out *o, const struct hymn_conf *c)
+put_nets(struct textbuf *o, const struct hymn_conf *c)
 {
 	char	a[INET_ADDRSTRLEN];
 	size_t	i;
 
 	for (i = 0; i < c->nroutes; i++)
-		put(o, "route %s/%u\n", ip_str(c->routes[i].addr, a, sizeof(a)),
+		textbuf_put(o, "route %s/%u\n", ip_str(c->routes[i].addr, a, sizeof(a)),
 		    c->routes[i].prefix);
 	for (i = 0; i < c->naccepts; i++)
-		put(o, "accept %s/%u\n", ip_str(c->accepts[i].addr, a,
+		textbuf_put(o, "accept %s/%u\n", ip_str(c->accepts[i].addr, a,
 		    sizeof(a)), c->accepts[i].prefix);
 }
 
 /* The run lines: packet processes as the user, the rest as root. */
 static void
-put_runs(struct out *o, const struct hymn_conf *c)
+put_runs(struct textbuf *o, const struct hymn_conf *c)
 {
 	if (c->liturgy)
-		put(o, "run liturgy as %s\n", c->user);
+		textbuf_put(o, "run liturgy as %s\n", c->user);
 	else
-		put(o, "run heaven-rx as %s\nrun heaven-tx as %s\n", c->user,
+		textbuf_put(o, "run heaven-rx as %s\nrun heaven-tx as %s\n", c->user,
 		    c->user);
-	put(o, "run purgatory-rx as %s\nrun purgatory-tx as %s\n\n",
+	textbuf_put(o, "run purgatory-rx as %s\nrun purgatory-tx as %s\n\n",
 	    c->user, c->user);
 	if (!c->liturgy)
-		put(o, "run control as root\ncontrol %s root\n\n", c->control);
-	put(o, "run bishop as root\nrun bless as root\nrun confess as root\n"
+		textbuf_put(o, "run control as root\ncontrol %s root\n\n", c->control);
+	textbuf_put(o, "run bishop as root\nrun bless as root\nrun confess as root\n"
 	    "run chapel as root\nrun shrine as root\nrun pilgrim as root\n"
 	    "run cathedral as root\n");
 }
@@ -151,23 +125,23 @@ put_runs(struct out *o, const struct hymn_conf *c)
 int
 hymn_conf_render(const struct hymn_conf *c, char *buf, size_t len)
 {
-	struct out	o = { buf, len, 0, 0 };
+	struct textbuf	o = { buf, len, 0, 0 };
 	char		peer[32];
 
 	put_head(&o, c);
-	put(&o, "\n");
+	textbuf_put(&o, "\n");
 	if (!c->liturgy) {
 		hymn_ipport_str(peer, sizeof(peer), c->local_ip, c->local_port);
-		put(&o, "local %s\n", peer);
+		textbuf_put(&o, "local %s\n", peer);
 	}
 	if (c->cathedral)
 		put_cathedral(&o, c);
 	if (c->peer_ip != 0) {
 		hymn_ipport_str(peer, sizeof(peer), c->peer_ip, c->peer_port);
-		put(&o, "peer %s\n\n", peer);
+		textbuf_put(&o, "peer %s\n\n", peer);
 	}
 	put_nets(&o, c);
-	put(&o, "\n");
+	textbuf_put(&o, "\n");
 	put_runs(&o, c);
 	return (o.full ? -1 : (int)o.off);
 }
