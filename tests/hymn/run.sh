@@ -560,21 +560,21 @@ if [ -x "$ctl" ] && [ -x "$build/sanctum" ]; then
 	cs=$(printf '%x' "0x${cs:-0}")
 	files="cafeba00-07-00.conf cosk-$cs id-$cs kek-cafeba00-07"
 	ok "bundle: state directories" list
-	refuse "bundle: wrong passphrase" "wrong passphrase" enroll --bundle "$B" --passphrase-file "$work/wrong" --dir "$work/d"
+	refuse "bundle: wrong passphrase" "wrong passphrase" enroll --bundle "$B" --passphrase-file "$work/wrong" --out "$work/d"
 	[ -e "$work/d" ] && fail "bundle: wrong passphrase wrote $work/d" || pass
 	refuse "bundle: mixed forms" "does not go with" enroll --bundle "$B" --token x
 	refuse "bundle: no passphrase" "go together" enroll --bundle "$B"
 	refuse "bundle: --force alone" "go together" enroll --force
-	refuse "bundle: relative --dir" "absolute path" enroll --bundle "$B" --passphrase-file "$work/pass" --dir d
-	ok "bundle into --dir" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/d"
-	has "bundle: --dir noted" "$work/out" "^  the configuration expects them in $N\$"
+	refuse "bundle: relative --out" "absolute path" enroll --bundle "$B" --passphrase-file "$work/pass" --out d
+	ok "bundle into --out" enroll --bundle "$B" --passphrase-file "$work/pass" --out "$work/d"
+	has "bundle: --out noted" "$work/out" "^  the configuration expects them in $N\$"
 	[ "$(ls "$work/d" | tr '\n' ' ')" = "$files " ] && pass ||
 	    fail "bundle: files '$(ls "$work/d")', want '$files'"
 	for f in $files; do
 		[ "$(stat -c %a "$work/d/$f")" = 600 ] && pass ||
 		    fail "bundle: $f mode $(stat -c %a "$work/d/$f")"
 	done
-	[ "$(stat -c %a "$work/d")" = 700 ] && pass || fail "bundle: --dir mode"
+	[ "$(stat -c %a "$work/d")" = 700 ] && pass || fail "bundle: --out mode"
 	[ "$(stat -c %s "$work/d/id-$cs")" = 32 ] &&
 	    [ "$(stat -c %s "$work/d/cosk-$cs")" = 64 ] &&
 	    [ "$(stat -c %s "$work/d/kek-cafeba00-07")" = 32 ] && pass ||
@@ -587,18 +587,18 @@ if [ -x "$ctl" ] && [ -x "$build/sanctum" ]; then
 		fail "bundle: sanctum -n of the moved configuration: $(cat "$work/err")"
 	fi
 	sum=$(cat "$work/d"/* | cksum)
-	refuse "bundle: existing files" "exists already (--force replaces it)" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/d"
+	refuse "bundle: existing files" "exists already (--force replaces it)" enroll --bundle "$B" --passphrase-file "$work/pass" --out "$work/d"
 	[ "$(cat "$work/d"/* | cksum)" = "$sum" ] && pass || fail "bundle: refused, yet files changed"
 	printf 'x' >"$work/d/id-$cs"
-	ok "bundle: --force" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/d" --force
+	ok "bundle: --force" enroll --bundle "$B" --passphrase-file "$work/pass" --out "$work/d" --force
 	[ "$(cat "$work/d"/* | cksum)" = "$sum" ] && pass || fail "bundle: --force did not restore the files"
 	ls "$work/d"/*.new >/dev/null 2>&1 && fail "bundle: .new files left" || pass
 	# All or none: the configuration's name taken by a directory.
 	mkdir -p "$work/p/cafeba00-07-00.conf/x"
-	refuse "bundle: one file fails" "rename" enroll --bundle "$B" --passphrase-file "$work/pass" --dir "$work/p" --force
+	refuse "bundle: one file fails" "rename" enroll --bundle "$B" --passphrase-file "$work/pass" --out "$work/p" --force
 	[ "$(ls -A "$work/p")" = cafeba00-07-00.conf ] && pass ||
 	    fail "bundle: a failed write left $(ls -A "$work/p")"
-	# Without --dir: the recorded directory, created 0700; it starts as is.
+	# Without --out: the recorded directory, created 0700; it starts as is.
 	ok "bundle into its directory" enroll --bundle "$B" --passphrase-file "$work/pass"
 	[ "$(stat -c %a "$N")" = 700 ] && pass || fail "bundle: directory mode"
 	if "$build/sanctum" -n -c "$N/cafeba00-07-00.conf" >/dev/null 2>"$work/err"; then

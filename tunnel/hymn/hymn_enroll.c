@@ -12,7 +12,7 @@
 #include "hymn_enroll.h"
 
 static const char	usage_enroll[] =
-    "enroll --bundle <file> --passphrase-file <file> [--dir <dir>] "
+    "enroll --bundle <file> --passphrase-file <file> [--out <dir>] "
     "[--force]\n"
     "       hymn enroll --cathedral <host:port> --token <token> --out <dir> "
     "\\\n"
@@ -50,7 +50,7 @@ hymn_enroll_opt_set(const struct hymn_opt *o, const char *name)
 
 /*
  * Fill opts from argv: every word a known option, each at most once, all
- * of one form. Returns that form.
+ * of one form (an option of form 0 goes with either). Returns that form.
  */
 static int
 options(struct hymn_opt *opts, int argc, char **argv)
@@ -69,10 +69,11 @@ options(struct hymn_opt *opts, int argc, char **argv)
 		}
 		if (o->set)
 			hymn_fatal("duplicate %s", o->name);
-		if (form != 0 && form != o->form)
+		if (o->form != 0 && form != 0 && form != o->form)
 			hymn_fatal("%s does not go with the other options "
 			    "given", o->name);
-		form = o->form;
+		if (o->form != 0)
+			form = o->form;
 		o->set = 1;
 		if (o->flag)
 			continue;
@@ -90,11 +91,10 @@ hymn_cmd_enroll(int argc, char **argv)
 	static struct hymn_opt	opts[] = {
 		{ "--bundle", HYMN_ENROLL_BUNDLE, 0, NULL, 0 },
 		{ "--passphrase-file", HYMN_ENROLL_BUNDLE, 0, NULL, 0 },
-		{ "--dir", HYMN_ENROLL_BUNDLE, 0, NULL, 0 },
 		{ "--force", HYMN_ENROLL_BUNDLE, 1, NULL, 0 },
 		{ "--cathedral", HYMN_ENROLL_TOKEN, 0, NULL, 0 },
 		{ "--token", HYMN_ENROLL_TOKEN, 0, NULL, 0 },
-		{ "--out", HYMN_ENROLL_TOKEN, 0, NULL, 0 },
+		{ "--out", 0, 0, NULL, 0 },
 		{ "--node-dir", HYMN_ENROLL_TOKEN, 0, NULL, 0 },
 		{ "--run-dir", HYMN_ENROLL_TOKEN, 0, NULL, 0 },
 		{ "--user", HYMN_ENROLL_TOKEN, 0, NULL, 0 },

@@ -1,5 +1,5 @@
 /*
- * hymn enroll --bundle FILE --passphrase-file P [--dir DIR] [--force]:
+ * hymn enroll --bundle FILE --passphrase-file P [--out DIR] [--force]:
  * open a bundle sealed by cathedralctl enroll --bundle and write its files,
  * each with its mode, into the directory it names (or DIR), all or none.
  * Files already there are refused unless --force.
@@ -37,9 +37,9 @@ hymn_enroll_bundle(const struct hymn_opt *opts)
 	if (path == NULL || (pf = hymn_enroll_opt(opts,
 	    "--passphrase-file")) == NULL)
 		hymn_fatal("--bundle and --passphrase-file go together");
-	if ((dir = hymn_enroll_opt(opts, "--dir")) != NULL &&
+	if ((dir = hymn_enroll_opt(opts, "--out")) != NULL &&
 	    !hymn_valid_path(dir))
-		hymn_fatal("--dir '%s' must be an absolute path without blanks",
+		hymn_fatal("--out '%s' must be an absolute path without blanks",
 		    dir);
 	memset(&b, 0, sizeof(b));
 	if (sanctum_crypto_init() == -1)
