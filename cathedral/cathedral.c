@@ -21,8 +21,12 @@
 #include "cathedral.h"
 #include "keyfile.h"
 
+#define TX_WAKE_BATCH	32	/* queued while draining before waking tx */
+
 struct cathedral	*cath;
 static struct cathedral	state;
+static int		tx_held;	/* on_wake drains: wake tx later */
+static int		tx_pending;	/* queued for tx since it was woken */
 
 /* Count one event. */
 void
@@ -48,7 +52,11 @@ cath_now_ms(void)
 	return ((uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000);
 }
 
-/* Queue a datagram (at PACKET_DATA) for purgatory-tx to an address. */
+/*
+ * Queue a datagram (at PACKET_DATA) for purgatory-tx to an address. While
+ * on_wake drains, purgatory-tx is woken per TX_WAKE_BATCH packets, not per
+ * packet, so it sends them in runs instead of one by one.
+ */
 static void
 send_to(struct sanctum_packet *pkt, uint32_t ip, uint16_t port)
 {
@@ -56,7 +64,25 @@ send_to(struct sanctum_packet *pkt, uint32_t ip, uint16_t port)
 	pkt->addr.sin_family = AF_INET;
 	pkt->addr.sin_addr.s_addr = ip;
 	pkt->addr.sin_port = port;
-	(void)packet_send_to(SHM_RING_PURGATORY, pkt, SANCTUM_PROC_PURGATORY_TX);
+	if (ring_put(sanctum->rings[SHM_RING_PURGATORY],
+	    packet_index(pkt)) == -1) {
+		counter_add(CTR_RING_FULL, 1);
+		packet_put(pkt);
+		return;
+	}
+	if (!tx_held || ++tx_pending >= TX_WAKE_BATCH) {
+		tx_pending = 0;
+		proc_wake(SANCTUM_PROC_PURGATORY_TX);
+	}
+}
+
+/* Wake purgatory-tx for what on_wake queued and has not woken it for. */
+static void
+tx_release(void)
+{
+	if (tx_pending > 0)
+		proc_wake(SANCTUM_PROC_PURGATORY_TX);
+	tx_pending = 0;
 }
 
 /* Send a datagram unshrouded whatever the configuration (enrollment). */
@@ -107,15 +133,18 @@ on_wake(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	(void)arg;
 	(void)!read(fd, &v, sizeof(v));
+	tx_held = 1;
 	for (;;) {
 		cath->now = cath_now_ms();
 		while ((pkt = packet_take(SHM_RING_CHAPEL)) != NULL)
 			cath_receive(pkt);
+		tx_release();
 		atomic_store(&sanctum->state->wake[SANCTUM_PROC_CATHEDRAL], 0);
 		if (ring_empty(sanctum->rings[SHM_RING_CHAPEL]))
 			break;
 		atomic_store(&sanctum->state->wake[SANCTUM_PROC_CATHEDRAL], 1);
 	}
+	tx_held = 0;
 	cath_db_adopt(cath);
 }
 

@@ -12,6 +12,7 @@
 
 #include "offload.h"
 #include "sanctum.h"
+#include "udp_batch.h"
 
 #define PAYLOAD(pkt)		(PACKET_DATA(pkt) + SANCTUM_DATA_HDR_LEN)
 #define PAYLOAD_ROOM		(SANCTUM_PACKET_SIZE - SANCTUM_PACKET_HEAD - \
@@ -176,16 +177,6 @@ tun_split(const uint8_t *buf, size_t n)
 		}
 		queue_packet(pkt, len);
 	}
-}
-
-/* Buffers free in the pool right now (head first: never negative). */
-static uint64_t
-pool_free(void)
-{
-	uint64_t	head;
-
-	head = atomic_load(&sanctum->free->head);
-	return (atomic_load(&sanctum->free->tail) - head);
 }
 
 /*

@@ -3,16 +3,15 @@
  * network side of a process that does its own offer handling. Receive on
  * the main and the NAT-detection socket in batches, pass every datagram of
  * at least the global minimum on with its source, wake the consumer; send
- * what it queues, always from the main socket.
+ * what it queues, always from the main socket, runs of one size to one
+ * address as one super-datagram (udp_batch.h).
  */
 
-#include <sys/socket.h>
-
-#include <errno.h>
 #include <poll.h>
 #include <string.h>
 
 #include "sanctum.h"
+#include "udp_batch.h"
 
 /* The process that consumes what this mode receives. */
 static int
@@ -22,65 +21,57 @@ consumer(const struct sanctum_config *cfg)
 	    SANCTUM_PROC_LITURGY);
 }
 
-/* Receive one batch from fd; returns the number read. */
+/*
+ * Receive one batch and queue every datagram of at least the minimum for
+ * the consumer, waking it once; whether the batch was full.
+ */
 static int
-relay_receive(struct sanctum_proc *p, int fd)
+relay_receive(struct sanctum_proc *p, struct udp_recv *r)
 {
-	struct sanctum_packet	*pkts[SANCTUM_BATCH];
-	struct mmsghdr		msgs[SANCTUM_BATCH];
-	struct iovec		iov[SANCTUM_BATCH];
-	size_t			off, min;
-	int			i, n, count, queued = 0;
+	struct sanctum_packet	*pkt;
+	size_t			len, min;
+	int			more, queued = 0;
 
-	off = p->cfg->shroud ? 0 : SANCTUM_PACKET_HEAD;
 	min = SANCTUM_DATA_OVERHEAD + (p->cfg->shroud ? SANCTUM_SHROUD_HDR_LEN :
 	    0);
-	for (count = 0; count < SANCTUM_BATCH; count++) {
-		if ((pkts[count] = packet_get()) == NULL)
-			break;
-		iov[count].iov_base = pkts[count]->buf + off;
-		iov[count].iov_len = SANCTUM_MAX_DATAGRAM;
-		memset(&msgs[count], 0, sizeof(msgs[count]));
-		msgs[count].msg_hdr.msg_iov = &iov[count];
-		msgs[count].msg_hdr.msg_iovlen = 1;
-		msgs[count].msg_hdr.msg_name = &pkts[count]->addr;
-		msgs[count].msg_hdr.msg_namelen = sizeof(pkts[count]->addr);
-	}
-	if (count == 0)
-		return (0);
-	n = recvmmsg(fd, msgs, (unsigned int)count, MSG_DONTWAIT, NULL);
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
-		fatal("recvmmsg: %s", strerror(errno));
-	for (i = 0; i < count; i++) {
-		if (i >= n || msgs[i].msg_len < min) {
-			if (i < n)
-				counter_add(CTR_RX_RUNT, 1);
-			packet_put(pkts[i]);
+	more = udp_recv(r);
+	while ((pkt = udp_recv_next(r, &len)) != NULL) {
+		if (len < min) {
+			counter_add(CTR_RX_RUNT, 1);
+			packet_put(pkt);
 			continue;
 		}
-		pkts[i]->length = msgs[i].msg_len;
-		pkts[i]->flags = p->cfg->shroud ? PACKET_F_SHROUDED : 0;
+		pkt->length = (uint32_t)len;
+		pkt->flags = p->cfg->shroud ? PACKET_F_SHROUDED : 0;
 		if (ring_put(sanctum->rings[SHM_RING_CHAPEL],
-		    packet_index(pkts[i])) == -1) {
+		    packet_index(pkt)) == -1) {
 			counter_add(CTR_RING_FULL, 1);
-			packet_put(pkts[i]);
+			packet_put(pkt);
 			continue;
 		}
 		queued++;
 	}
 	if (queued > 0)
 		proc_wake(consumer(p->cfg));
-	return (n);
+	return (more);
 }
 
-/* The receiving process. */
+/*
+ * The receiving process: the main socket coalesces (clients send bursts),
+ * the NAT-detection socket only ever sees single offers.
+ */
 void
 purgatory_relay_rx_main(struct sanctum_proc *p)
 {
-	const int	keep[] = { SHM_RING_CHAPEL };
-	int		fds[3], nfds = 0, i;
-	struct pollfd	pfd[2];
+	static struct udp_recv	rx[2];
+	const int		keep[] = { SHM_RING_CHAPEL };
+	int			fds[3], nfds = 0, i;
+	size_t			head;
+	struct pollfd		pfd[2];
 
+	head = p->cfg->shroud ? 0 : SANCTUM_PACKET_HEAD;
+	udp_recv_init(&rx[0], p->udp_fd, head, 1);
+	udp_recv_init(&rx[1], p->nat_fd, head, 0);
 	fds[nfds++] = p->udp_fd;
 	if (p->nat_fd != -1)
 		fds[nfds++] = p->nat_fd;
@@ -99,43 +90,52 @@ purgatory_relay_rx_main(struct sanctum_proc *p)
 		for (i = 0; i < 2; i++) {
 			if (!(pfd[i].revents & POLLIN))
 				continue;
-			while (relay_receive(p, pfd[i].fd) == SANCTUM_BATCH &&
-			    !sanctum_quit)
+			while (relay_receive(p, &rx[i]) && !sanctum_quit)
 				;
 		}
 	}
 	exit(0);
 }
 
-/* Send one gathered batch to each packet's address; buffers go back. */
+/* A datagram the kernel refused: counted, never fatal for the relay. */
 static void
-relay_send(int fd, struct sanctum_packet **pkts, int n)
+relay_send_failed(int err, int datagrams)
 {
-	struct mmsghdr	msgs[SANCTUM_BATCH];
-	struct iovec	iov[SANCTUM_BATCH];
-	int		i, sent, done = 0;
+	(void)err;
+	counter_add(CTR_TX_SEND_ERROR, (uint64_t)datagrams);
+}
+
+/* Whether two packets go to the same address. */
+static int
+same_target(const struct sanctum_packet *a, const struct sanctum_packet *b)
+{
+	return (a->addr.sin_addr.s_addr == b->addr.sin_addr.s_addr &&
+	    a->addr.sin_port == b->addr.sin_port);
+}
+
+/*
+ * Send one gathered batch to each packet's address; buffers go back. The
+ * packets are queued grouped by address (in order within each), so what
+ * goes to one node is not cut into short runs by what goes to others.
+ */
+static void
+relay_send(struct udp_send *tx, struct sanctum_packet **pkts, int n)
+{
+	int	i, j, queued[UDP_SEND_MAX] = { 0 };
 
 	for (i = 0; i < n; i++) {
-		iov[i].iov_base = (pkts[i]->flags & PACKET_F_SHROUDED) ?
-		    pkts[i]->buf : PACKET_DATA(pkts[i]);
-		iov[i].iov_len = pkts[i]->length;
-		memset(&msgs[i], 0, sizeof(msgs[i]));
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &pkts[i]->addr;
-		msgs[i].msg_hdr.msg_namelen = sizeof(pkts[i]->addr);
-	}
-	while (done < n) {
-		sent = sendmmsg(fd, msgs + done, (unsigned int)(n - done), 0);
-		if (sent > 0) {
-			done += sent;
+		if (queued[i])
 			continue;
+		for (j = i; j < n; j++) {
+			if (queued[j] || !same_target(pkts[i], pkts[j]))
+				continue;
+			udp_send_add(tx, (pkts[j]->flags & PACKET_F_SHROUDED) ?
+			    pkts[j]->buf : PACKET_DATA(pkts[j]),
+			    pkts[j]->length, &pkts[j]->addr);
+			queued[j] = 1;
 		}
-		if (sent == -1 && errno == EINTR)
-			continue;
-		counter_add(CTR_TX_SEND_ERROR, 1);
-		done++;
 	}
+	udp_send_flush(tx);
 	for (i = 0; i < n; i++)
 		packet_put(pkts[i]);
 }
@@ -144,23 +144,25 @@ relay_send(int fd, struct sanctum_packet **pkts, int n)
 void
 purgatory_relay_tx_main(struct sanctum_proc *p)
 {
+	static struct udp_send	tx;
 	const int		keep[] = { SHM_RING_PURGATORY };
 	const int		fds[] = { p->udp_fd };
-	struct sanctum_packet	*pkts[SANCTUM_BATCH];
+	struct sanctum_packet	*pkts[UDP_SEND_MAX];
 	int			n;
 
+	udp_send_init(&tx, p->udp_fd, relay_send_failed);
 	shm_keep(p->shm, keep, 1);
 	sandbox_enter(p, fds, 1);
 	atomic_store(&sanctum->state->started[p->type], 1);
 	while (!sanctum_quit) {
 		for (;;) {
-			for (n = 0; n < SANCTUM_BATCH &&
+			for (n = 0; n < UDP_SEND_MAX &&
 			    (pkts[n] = packet_take(SHM_RING_PURGATORY)) != NULL;
 			    n++)
 				;
 			if (n == 0)
 				break;
-			relay_send(p->udp_fd, pkts, n);
+			relay_send(&tx, pkts, n);
 		}
 		proc_suspend(p->type, 0);
 	}

@@ -4,22 +4,14 @@
  * before they may cost confess any work (tunnel.md 2.1, 2.6).
  */
 
-#include <sys/socket.h>
-
-#include <netinet/udp.h>
-
-#include <errno.h>
 #include <poll.h>
 #include <string.h>
-#include <time.h>
 
 #include "keyfile.h"
 #include "sanctum.h"
+#include "udp_batch.h"
 
 #define PREFILTER_SLACK		1023	/* packets still queued in confess */
-#define POOL_PAUSE_NS		50000	/* no buffer free: wait this long */
-#define RX_GRO_BYTES		65535	/* the largest coalesced message */
-#define RX_GRO_SEGS		64	/* datagrams in one (UDP_GRO_CNT_MAX) */
 
 /* Shroud keys of this side (tunnel mode: peer key via srx, cathedral key). */
 struct rx_shroud {
@@ -30,26 +22,7 @@ struct rx_shroud {
 };
 
 static struct rx_shroud	shroud;
-static int		gro;	/* the socket coalesces (UDP_GRO) */
-
-/* Buffers free in the pool right now (head first: never negative). */
-static uint64_t
-pool_free(void)
-{
-	uint64_t	head;
-
-	head = atomic_load(&sanctum->free->head);
-	return (atomic_load(&sanctum->free->tail) - head);
-}
-
-/* No buffer is free: give the processes downstream a moment to drain. */
-static void
-pool_wait(void)
-{
-	const struct timespec	pause = { 0, POOL_PAUSE_NS };
-
-	(void)nanosleep(&pause, NULL);
-}
+static struct udp_recv	rx;
 
 /* Copy a peer shroud key chapel installed (checked once per batch). */
 static void
@@ -189,129 +162,22 @@ datagram(struct sanctum_proc *p, struct sanctum_packet *pkt, size_t len)
 }
 
 /*
- * Receive up to a batch of datagrams straight into pool buffers and
- * classify each; whether the batch was full (more may be waiting).
+ * Receive up to a batch of datagrams into pool buffers and classify each;
+ * whether the batch was full (more may be waiting).
  */
 static int
 receive_batch(struct sanctum_proc *p)
 {
-	struct sanctum_packet	*pkts[SANCTUM_BATCH];
-	struct mmsghdr		msgs[SANCTUM_BATCH];
-	struct iovec		iov[SANCTUM_BATCH];
-	size_t			off;
-	int			i, n, count;
-
-	off = p->cfg->shroud ? 0 : SANCTUM_PACKET_HEAD;
-	for (count = 0; count < SANCTUM_BATCH; count++) {
-		if ((pkts[count] = packet_get()) == NULL)
-			break;
-		iov[count].iov_base = pkts[count]->buf + off;
-		iov[count].iov_len = SANCTUM_MAX_DATAGRAM;
-		memset(&msgs[count], 0, sizeof(msgs[count]));
-		msgs[count].msg_hdr.msg_iov = &iov[count];
-		msgs[count].msg_hdr.msg_iovlen = 1;
-		msgs[count].msg_hdr.msg_name = &pkts[count]->addr;
-		msgs[count].msg_hdr.msg_namelen = sizeof(pkts[count]->addr);
-	}
-	if (count == 0) {
-		pool_wait();
-		return (0);
-	}
-	n = recvmmsg(p->udp_fd, msgs, (unsigned int)count, MSG_DONTWAIT, NULL);
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
-		fatal("recvmmsg: %s", strerror(errno));
-	if (p->cfg->shroud)
-		shroud_check_slot();
-	for (i = 0; i < count; i++) {
-		if (i >= n)
-			packet_put(pkts[i]);
-		else
-			datagram(p, pkts[i], msgs[i].msg_len);
-	}
-	return (n == SANCTUM_BATCH);
-}
-
-/* The segment size of a coalesced message (UDP_GRO), else its length. */
-static size_t
-gro_segment(struct msghdr *m, size_t len)
-{
-	struct cmsghdr	*cm;
-	int		size;
-
-	for (cm = CMSG_FIRSTHDR(m); cm != NULL; cm = CMSG_NXTHDR(m, cm)) {
-		if (cm->cmsg_level != SOL_UDP || cm->cmsg_type != UDP_GRO ||
-		    cm->cmsg_len < CMSG_LEN(sizeof(size)))
-			continue;
-		memcpy(&size, CMSG_DATA(cm), sizeof(size));
-		if (size > 0 && (size_t)size < len)
-			return ((size_t)size);
-	}
-	return (len);
-}
-
-/*
- * With UDP_GRO the kernel hands over runs of datagrams of one size from
- * one sender as one message: receive them into buffers of the largest
- * UDP payload, then copy each datagram into a pool buffer (cut at the
- * receive limit, as a direct receive would). Only as many messages as
- * the pool can take at the kernel's most segments per message.
- */
-static int
-receive_gro(struct sanctum_proc *p)
-{
-	static uint8_t		bufs[SANCTUM_BATCH][RX_GRO_BYTES];
-	static struct sockaddr_in from[SANCTUM_BATCH];
-	union {
-		uint8_t		buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr	align;
-	}			ctl[SANCTUM_BATCH];
-	struct mmsghdr		msgs[SANCTUM_BATCH];
-	struct iovec		iov[SANCTUM_BATCH];
 	struct sanctum_packet	*pkt;
-	size_t			off, seg, len, dlen;
-	size_t			head = p->cfg->shroud ? 0 : SANCTUM_PACKET_HEAD;
-	uint64_t		avail;
-	int			i, n, count;
+	size_t			len;
+	int			more;
 
-	if ((avail = pool_free()) == 0) {
-		pool_wait();
-		return (0);
-	}
-	count = avail / RX_GRO_SEGS < SANCTUM_BATCH ?
-	    (int)(avail / RX_GRO_SEGS) + 1 : SANCTUM_BATCH;
-	for (i = 0; i < count; i++) {
-		iov[i].iov_base = bufs[i];
-		iov[i].iov_len = sizeof(bufs[i]);
-		memset(&msgs[i], 0, sizeof(msgs[i]));
-		msgs[i].msg_hdr.msg_iov = &iov[i];
-		msgs[i].msg_hdr.msg_iovlen = 1;
-		msgs[i].msg_hdr.msg_name = &from[i];
-		msgs[i].msg_hdr.msg_namelen = sizeof(from[i]);
-		msgs[i].msg_hdr.msg_control = ctl[i].buf;
-		msgs[i].msg_hdr.msg_controllen = sizeof(ctl[i].buf);
-	}
-	n = recvmmsg(p->udp_fd, msgs, (unsigned int)count, MSG_DONTWAIT, NULL);
-	if (n == -1 && errno != EAGAIN && errno != EINTR)
-		fatal("recvmmsg: %s", strerror(errno));
+	more = udp_recv(&rx);
 	if (p->cfg->shroud)
 		shroud_check_slot();
-	for (i = 0; i < n; i++) {
-		len = msgs[i].msg_len;
-		seg = gro_segment(&msgs[i].msg_hdr, len);
-		off = 0;
-		do {
-			if ((pkt = packet_get()) == NULL)
-				break;
-			dlen = len - off < seg ? len - off : seg;
-			if (dlen > SANCTUM_MAX_DATAGRAM)
-				dlen = SANCTUM_MAX_DATAGRAM;
-			pkt->addr = from[i];
-			memcpy(pkt->buf + head, bufs[i] + off, dlen);
-			datagram(p, pkt, dlen);
-			off += seg;
-		} while (off < len);
-	}
-	return (n == count);
+	while ((pkt = udp_recv_next(&rx, &len)) != NULL)
+		datagram(p, pkt, len);
+	return (more);
 }
 
 /* The cathedral shroud key, derived once (tunnel.md 3.5). */
@@ -342,18 +208,17 @@ purgatory_rx_main(struct sanctum_proc *p)
 			    SHM_RING_CONFESS };
 	const int	fds[] = { p->udp_fd };
 	struct pollfd	pfd = { .fd = p->udp_fd, .events = POLLIN };
-	int		one = 1;
 
 	shroud_init(p->cfg);
-	gro = setsockopt(p->udp_fd, SOL_UDP, UDP_GRO, &one, sizeof(one)) == 0;
+	udp_recv_init(&rx, p->udp_fd, p->cfg->shroud ? 0 : SANCTUM_PACKET_HEAD,
+	    1);
 	shm_keep(p->shm, keep, sizeof(keep) / sizeof(keep[0]));
 	sandbox_enter(p, fds, 1);
 	atomic_store(&sanctum->state->started[p->type], 1);
 	while (!sanctum_quit) {
 		if (poll(&pfd, 1, -1) <= 0 || !(pfd.revents & POLLIN))
 			continue;
-		while ((gro ? receive_gro(p) : receive_batch(p)) &&
-		    !sanctum_quit)
+		while (receive_batch(p) && !sanctum_quit)
 			;
 	}
 	sanctum_wipe(&shroud, sizeof(shroud));

@@ -5,20 +5,15 @@
  * process put on an offer, such as the cathedral).
  */
 
-#include <sys/socket.h>
-
-#include <netinet/udp.h>
-
 #include <errno.h>
 #include <string.h>
 
 #include "keyfile.h"
 #include "sanctum.h"
+#include "udp_batch.h"
 
 #define IDENTITY_ROTATE		300	/* seconds between shroud identities */
-#define TX_BATCH		64	/* datagrams gathered per send */
-#define GSO_SEGS		64	/* UDP_MAX_SEGMENTS of older kernels */
-#define GSO_BYTES		65000	/* within one UDP datagram */
+#define TX_BATCH		UDP_SEND_MAX	/* datagrams gathered per send */
 
 /* Shroud state of the sending side. */
 struct tx_shroud {
@@ -33,7 +28,7 @@ struct tx_shroud {
 };
 
 static struct tx_shroud	shroud;
-static int		gso;	/* the kernel segments UDP for us */
+static struct udp_send	tx;
 
 /* The cathedral shroud key and identity base (tunnel.md 3.5). */
 static void
@@ -138,61 +133,6 @@ send_failed(int err, int datagrams)
 	counter_add(CTR_TX_SEND_ERROR, (uint64_t)datagrams);
 }
 
-/*
- * A super-datagram the kernel would not segment: from now on (EIO: the
- * route's device cannot) or just this once, its datagrams one by one.
- */
-static void
-send_split(int fd, const struct msghdr *m, int err)
-{
-	struct mmsghdr	one;
-	size_t		i;
-	int		n;
-
-	if (err == EIO) {
-		log_msg("udp segmentation refused, sending datagrams singly");
-		gso = 0;
-	}
-	for (i = 0; i < m->msg_iovlen; i++) {
-		memset(&one, 0, sizeof(one));
-		one.msg_hdr.msg_name = m->msg_name;
-		one.msg_hdr.msg_namelen = m->msg_namelen;
-		one.msg_hdr.msg_iov = &m->msg_iov[i];
-		one.msg_hdr.msg_iovlen = 1;
-		while ((n = sendmmsg(fd, &one, 1, 0)) == -1 && errno == EINTR)
-			;
-		if (n == -1)
-			send_failed(errno, 1);
-	}
-}
-
-/*
- * Send a batch; a message is one datagram or several (segs) of one size
- * for the kernel to cut. Datagrams the kernel refuses are counted and
- * dropped.
- */
-static void
-send_batch(int fd, struct mmsghdr *msgs, const int *segs, int count)
-{
-	int	done = 0, n;
-
-	while (done < count) {
-		n = sendmmsg(fd, msgs + done, (unsigned int)(count - done), 0);
-		if (n > 0) {
-			done += n;
-			continue;
-		}
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1 && segs[done] > 1 &&
-		    (errno == EIO || errno == EINVAL))
-			send_split(fd, &msgs[done].msg_hdr, errno);
-		else
-			send_failed(n == -1 ? errno : EAGAIN, segs[done]);
-		done++;
-	}
-}
-
 /* Gather up to a batch from the offer ring first, then the data ring. */
 static int
 gather(struct sanctum_packet **pkts)
@@ -208,51 +148,12 @@ gather(struct sanctum_packet **pkts)
 	return (n);
 }
 
-/* Whether two datagrams go to the same address. */
-static int
-same_target(const struct sockaddr_in *a, const struct sockaddr_in *b)
-{
-	return (a->sin_addr.s_addr == b->sin_addr.s_addr &&
-	    a->sin_port == b->sin_port);
-}
-
-/*
- * How many datagrams from iov[i] on can go as one super-datagram: to the
- * same address, all of the first one's size but the last, which may be
- * shorter, within the kernel's limits.
- */
-static int
-gso_run(const struct iovec *iov, struct sanctum_packet *const *to, int i,
-    int count)
-{
-	size_t	size = iov[i].iov_len, total = size;
-	int	j = i + 1;
-
-	if (!gso)
-		return (1);
-	while (j < count && j - i < GSO_SEGS && iov[j - 1].iov_len == size &&
-	    iov[j].iov_len <= size && total + iov[j].iov_len <= GSO_BYTES &&
-	    same_target(&to[j]->addr, &to[i]->addr))
-		total += iov[j++].iov_len;
-	return (j - i);
-}
-
 /* Address, shroud and send one gathered batch; buffers go back. */
 static void
 flush(struct sanctum_proc *p, struct sanctum_packet **pkts, int n)
 {
-	struct mmsghdr		msgs[TX_BATCH];
-	struct iovec		iov[TX_BATCH];
-	struct sanctum_packet	*to[TX_BATCH];
-	union {
-		uint8_t		buf[CMSG_SPACE(sizeof(uint16_t))];
-		struct cmsghdr	align;
-	}			ctl[TX_BATCH];
-	struct cmsghdr		*cm;
 	struct sockaddr_in	peer;
-	uint16_t		size;
-	int			segs[TX_BATCH];
-	int			have_peer, i, count = 0, m = 0;
+	int			have_peer, i;
 
 	have_peer = peer_get(&peer);
 	if (p->cfg->shroud)
@@ -265,36 +166,14 @@ flush(struct sanctum_proc *p, struct sanctum_packet **pkts, int n)
 			}
 			pkts[i]->addr = peer;
 		}
-		if (p->cfg->shroud) {
-			if (shroud_packet(p->cfg, pkts[i], &pkts[i]->addr) == -1)
-				continue;
-			iov[count].iov_base = pkts[i]->buf;
-		} else {
-			iov[count].iov_base = PACKET_DATA(pkts[i]);
-		}
-		iov[count].iov_len = pkts[i]->length;
-		to[count++] = pkts[i];
+		if (!p->cfg->shroud)
+			udp_send_add(&tx, PACKET_DATA(pkts[i]), pkts[i]->length,
+			    &pkts[i]->addr);
+		else if (shroud_packet(p->cfg, pkts[i], &pkts[i]->addr) == 0)
+			udp_send_add(&tx, pkts[i]->buf, pkts[i]->length,
+			    &pkts[i]->addr);
 	}
-	for (i = 0; i < count; i += segs[m++]) {
-		segs[m] = gso_run(iov, to, i, count);
-		memset(&msgs[m], 0, sizeof(msgs[m]));
-		msgs[m].msg_hdr.msg_iov = &iov[i];
-		msgs[m].msg_hdr.msg_iovlen = (size_t)segs[m];
-		msgs[m].msg_hdr.msg_name = &to[i]->addr;
-		msgs[m].msg_hdr.msg_namelen = sizeof(to[i]->addr);
-		if (segs[m] == 1)
-			continue;
-		msgs[m].msg_hdr.msg_control = ctl[m].buf;
-		msgs[m].msg_hdr.msg_controllen = sizeof(ctl[m].buf);
-		cm = CMSG_FIRSTHDR(&msgs[m].msg_hdr);
-		cm->cmsg_level = SOL_UDP;
-		cm->cmsg_type = UDP_SEGMENT;
-		cm->cmsg_len = CMSG_LEN(sizeof(size));
-		size = (uint16_t)iov[i].iov_len;
-		memcpy(CMSG_DATA(cm), &size, sizeof(size));
-	}
-	if (m > 0)
-		send_batch(p->udp_fd, msgs, segs, m);
+	udp_send_flush(&tx);
 	for (i = 0; i < n; i++)
 		packet_put(pkts[i]);
 }
@@ -307,11 +186,10 @@ purgatory_tx_main(struct sanctum_proc *p)
 				    SHM_RING_PURGATORY };
 	const int		fds[] = { p->udp_fd };
 	struct sanctum_packet	*pkts[TX_BATCH];
-	socklen_t		len = sizeof(int);
 	int			n;
 
 	shroud_init(p->cfg);
-	gso = getsockopt(p->udp_fd, SOL_UDP, UDP_SEGMENT, &n, &len) == 0;
+	udp_send_init(&tx, p->udp_fd, send_failed);
 	shm_keep(p->shm, keep, sizeof(keep) / sizeof(keep[0]));
 	sandbox_enter(p, fds, 1);
 	atomic_store(&sanctum->state->started[p->type], 1);

@@ -42,6 +42,10 @@ check "the traffic secret arrived as an ambry" test -s "$W/nl-traffic.key"
 
 # While relayed: the capture and the metric must agree exactly over the
 # same interval (the capture's kernel timestamps between the two reads).
+# The cathedral sends runs to one node as UDP GSO super-datagrams; with one
+# segment per packet on c0 the kernel cuts them before the capture point,
+# so the capture counts datagrams as they go on the wire.
+in_ns cath ip link set dev c0 gso_max_segs 1
 start_bg CAP cath "$W/relay.cap" tcpdump -i c0 -n -l -U -tt \
     "udp and src host 10.0.0.1 and src port $CATH_PORT and not (udp[8:4] = 0x4b415445 or udp[8:4] = 0x4349424f or udp[8:4] = 0x53414352)"
 sleep 1
