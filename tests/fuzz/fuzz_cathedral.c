@@ -16,7 +16,8 @@
  *               database thread's answer is taken from bits 1-2 of mode.
  * The harness signs and encrypts with the keys of its fixture database, so
  * every input of kinds 1-3 authenticates; the cathedral's replies are taken
- * off the ring and dropped.
+ * off the ring and dropped, and for kinds 4 and 5 none may be longer than
+ * the datagram that drew it.
  */
 
 #include <arpa/inet.h>
@@ -185,14 +186,24 @@ register_tunnels(void)
 	}
 }
 
-/* Take whatever the cathedral queued for purgatory-tx. */
+/*
+ * The longest datagram the cathedral may queue for this input: for what
+ * arrives unauthenticated (kinds 4 and 5), no more bytes than arrived, so
+ * the cathedral can never amplify; offers built here are authentic.
+ */
+static size_t	reply_limit = SIZE_MAX;
+
+/* Take whatever the cathedral queued for purgatory-tx, within the limit. */
 static void
 drain(void)
 {
 	struct sanctum_packet	*pkt;
 
-	while ((pkt = packet_take(SHM_RING_PURGATORY)) != NULL)
+	while ((pkt = packet_take(SHM_RING_PURGATORY)) != NULL) {
+		if (pkt->length > reply_limit)
+			abort();
 		packet_put(pkt);
+	}
 	atomic_store(&sanctum->state->wake[SANCTUM_PROC_PURGATORY_TX], 1);
 }
 
@@ -277,6 +288,7 @@ enroll_input(const uint8_t *data, size_t size)
 			abort();
 		pkt->length = ENROLL_REQUEST_LEN;
 	}
+	reply_limit = pkt->length;
 	pkt->addr.sin_family = AF_INET;
 	pkt->addr.sin_addr.s_addr = htonl(0x0a000009);
 	pkt->addr.sin_port = htons(5000);
@@ -353,12 +365,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(PACKET_DATA(pkt), data + 6, size - 6);
 		pkt->length = (uint32_t)(size - 6);
 		source(pkt, data);
+		reply_limit = pkt->length;
 		break;
 	}
 	if (pkt != NULL) {
 		cath_receive(pkt);
 		drain();
 	}
+	reply_limit = SIZE_MAX;
 	if (atomic_load(&cath->counters[CC_OFFERS_ACCEPTED]) +
 	    atomic_load(&cath->counters[CC_RELAY_PACKETS]) +
 	    enroll_authenticated() > before)
