@@ -48,6 +48,7 @@ usage(const char *progname)
 	fprintf(stderr, "\n  import --settings FILE --secretdir DIR\n"
 	    "  enroll|token create --flock F --peer-id N --name NAME "
 	    "--cathedral HOST:PORT\n"
+	    "      [--bandwidth MBIT] [--natport PORT]\n"
 	    "      [--mode liturgy --prefix NET [--group G] | --mode tunnel "
 	    "--to N [--address A/P]]\n"
 	    "      enroll: (--out DIR | --bundle FILE --passphrase-file P); "
