@@ -14,15 +14,20 @@
 /*
  * Start an offer: random seed, flocks and extra (the reference fills what a
  * type does not use with random bytes), zero body, then the given fields.
+ * The random bytes come from one call: a cathedral starts an offer for
+ * every reply, and each call is a system call.
  */
 void
 sanctum_offer_init(uint8_t pkt[SANCTUM_OFFER_LEN], uint64_t magic,
     uint32_t spi, uint8_t type, uint64_t now)
 {
+	uint8_t	rnd[16 + SANCTUM_SEED_LEN + SANCTUM_OFFER_EXTRA_LEN];
+
+	sanctum_random_bytes(rnd, sizeof(rnd));
 	memset(pkt, 0, SANCTUM_OFFER_LEN);
-	sanctum_random_bytes(pkt + 8, 16);
-	sanctum_random_bytes(pkt + SANCTUM_OFFER_OFF_SEED, SANCTUM_SEED_LEN);
-	sanctum_random_bytes(pkt + SANCTUM_OFFER_OFF_EXTRA,
+	memcpy(pkt + 8, rnd, 16);
+	memcpy(pkt + SANCTUM_OFFER_OFF_SEED, rnd + 16, SANCTUM_SEED_LEN);
+	memcpy(pkt + SANCTUM_OFFER_OFF_EXTRA, rnd + 16 + SANCTUM_SEED_LEN,
 	    SANCTUM_OFFER_EXTRA_LEN);
 	put_be64(pkt, magic);
 	put_be32(pkt + SANCTUM_OFFER_OFF_SPI, spi);

@@ -109,7 +109,8 @@ same_target(const struct sockaddr_in *a, const struct sockaddr_in *b)
 /*
  * How many datagrams from i on can go as one super-datagram: to the same
  * address, all of the first one's size but the last, which may be
- * shorter, within the kernel's limits.
+ * shorter, within the kernel's limits. An empty datagram goes alone: a
+ * segment size of 0 would mean no segmentation at all.
  */
 static int
 gso_run(const struct udp_send *s, int i)
@@ -117,7 +118,7 @@ gso_run(const struct udp_send *s, int i)
 	size_t	size = s->iov[i].iov_len, total = size;
 	int	j = i + 1;
 
-	if (!s->gso)
+	if (!s->gso || size == 0)
 		return (1);
 	while (j < s->count && j - i < UDP_GSO_SEGS &&
 	    s->iov[j - 1].iov_len == size && s->iov[j].iov_len <= size &&

@@ -24,7 +24,7 @@
 #define CSID		0x0000000aU
 #define OFFERS		20000
 #define ENDPOINTS	10000
-#define ROUNDS		5	/* alternating rounds; medians reported */
+#define ROUNDS		9	/* alternating rounds; medians reported */
 
 static struct sanctum_shared	shm;
 static struct sanctum_config	cfg;
