@@ -2,14 +2,19 @@
  * Shared helpers for the unit tests.
  */
 
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 
 int	check_failures;
 int	check_passes;
+char	scratch_dir[64];
 
 /* Value of one hex digit, -1 if it is not one. */
 static int
@@ -103,4 +108,47 @@ check_report(const char *name)
 	if (check_passes == 0)
 		return (1);
 	return (check_failures == 0 ? 0 : 1);
+}
+
+/* Make the test's own directory, /tmp/NAME.XXXXXX (mode 0700). */
+int
+scratch_create(const char *name)
+{
+	snprintf(scratch_dir, sizeof(scratch_dir), "/tmp/%s.XXXXXX", name);
+	return (mkdtemp(scratch_dir) == NULL ? -1 : 0);
+}
+
+/* A path in the scratch directory; the last eight stay valid. */
+const char *
+scratch_at(const char *name)
+{
+	static char	buf[8][512];
+	static int	i;
+
+	i = (i + 1) % 8;
+	snprintf(buf[i], sizeof(buf[i]), "%s/%s", scratch_dir, name);
+	return (buf[i]);
+}
+
+/* Write a fresh file with a mode (the reference tools write 0500). */
+void
+scratch_put(const char *path, const void *buf, size_t len, mode_t mode)
+{
+	int	fd;
+
+	unlink(path);
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
+	    write(fd, buf, len) != (ssize_t)len || fchmod(fd, mode) == -1)
+		abort();
+	close(fd);
+}
+
+/* Remove the scratch directory and everything in it. */
+int
+scratch_remove(void)
+{
+	char	cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", scratch_dir);
+	return (system(cmd) == 0 ? 0 : -1);
 }

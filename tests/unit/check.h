@@ -1,7 +1,8 @@
 /*
  * Minimal test harness: CHECK() counts failures and names the line, hex
- * helpers turn vector strings into bytes, and vector_path() finds the copied
- * vector files.
+ * helpers turn vector strings into bytes, vector_load() finds the copied
+ * vector files, and the scratch helpers give a test a private directory
+ * under /tmp with paths and files in it.
  */
 #ifndef SANCTUM_TEST_CHECK_H
 #define SANCTUM_TEST_CHECK_H
@@ -9,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+
+#include <sys/types.h>
 
 #include "json.h"
 
@@ -32,5 +35,12 @@ uint64_t	 hex_u64(const char *hex);
 int		 hex_equal(const uint8_t *buf, size_t len, const char *hex);
 struct json	*vector_load(const char *name);
 int		 check_report(const char *name);
+
+extern char	 scratch_dir[64];
+int		 scratch_create(const char *name);
+const char	*scratch_at(const char *name);
+void		 scratch_put(const char *path, const void *buf, size_t len,
+		    mode_t mode);
+int		 scratch_remove(void);
 
 #endif

@@ -38,7 +38,6 @@
 #define SECRETS_MAX	16
 
 static const char	*sanctum;
-static char		 dir[64];
 static char		 dbpath[128];
 static char		 out[16384];	/* what the last command printed */
 
@@ -49,18 +48,6 @@ static struct {
 	char		what[32];
 }			 secrets[SECRETS_MAX];
 static size_t		 nsecrets;
-
-/* A path in the scratch directory. */
-static const char *
-at(const char *name)
-{
-	static char	buf[8][256];
-	static int	i;
-
-	i = (i + 1) % 8;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return (buf[i]);
-}
 
 /* Remember a secret to look for in the database files. */
 static void
@@ -115,7 +102,7 @@ ctl(const char *first, ...)
 	fflush(stderr);
 	saved_out = dup(1);
 	saved_err = dup(2);
-	fd = open(at("out.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fd = open(scratch_at("out.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close(fd);
@@ -130,7 +117,7 @@ ctl(const char *first, ...)
 	close(saved_out);
 	close(saved_err);
 	out[0] = '\0';
-	if ((fp = fopen(at("out.txt"), "r")) != NULL) {
+	if ((fp = fopen(scratch_at("out.txt"), "r")) != NULL) {
 		n = fread(out, 1, sizeof(out) - 1, fp);
 		out[n] = '\0';
 		fclose(fp);
@@ -148,7 +135,7 @@ daemon_accepts(const char *conf)
 	int	status, fd;
 
 	if ((pid = fork()) == 0) {
-		fd = open(at("sanctum.txt"), O_WRONLY | O_CREAT | O_TRUNC,
+		fd = open(scratch_at("sanctum.txt"), O_WRONLY | O_CREAT | O_TRUNC,
 		    0600);
 		dup2(fd, 1);
 		dup2(fd, 2);
@@ -511,13 +498,13 @@ test_enroll(void)
 
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "ca", "--name",
 	    "alpha", "--cathedral", "127.0.0.1:4500", "--prefix", "10.15.0.0",
-	    "--group", "0xdead", "--natport", "4501", "--out", at("alpha"),
-	    "--run-dir", at("run"), NULL) == 0, "enroll liturgy: %s", out);
+	    "--group", "0xdead", "--natport", "4501", "--out", scratch_at("alpha"),
+	    "--run-dir", scratch_at("run"), NULL) == 0, "enroll liturgy: %s", out);
 	alpha_csid = enrolled_csid();
 	CHECK(alpha_csid != 0 && strstr(out, "new KEK") != NULL, "csid %08x",
 	    alpha_csid);
-	check_files(at("alpha"), alpha_csid, 0xca, "cafeba00-ca-00.conf", kek);
-	snprintf(conf, sizeof(conf), "%s", at("alpha/cafeba00-ca-00.conf"));
+	check_files(scratch_at("alpha"), alpha_csid, 0xca, "cafeba00-ca-00.conf", kek);
+	snprintf(conf, sizeof(conf), "%s", scratch_at("alpha/cafeba00-ca-00.conf"));
 	text = conf_text(conf);
 	CHECK(strncmp(text, "# auto generated, do not edit\nmode liturgy\n"
 	    "spi 0xca\ninstance cafeba00-liturgy\n", 73) == 0 &&
@@ -527,20 +514,20 @@ test_enroll(void)
 	    != NULL && strstr(text, "run liturgy as nobody\n") != NULL,
 	    "liturgy configuration:\n%s", text);
 	CHECK(daemon_accepts(conf) == 0, "sanctum -n accepts %s: %s", conf,
-	    conf_text(at("sanctum.txt")));
-	CHECK(strstr(conf_text(at("sanctum.txt")), "mode liturgy") != NULL,
+	    conf_text(scratch_at("sanctum.txt")));
+	CHECK(strstr(conf_text(scratch_at("sanctum.txt")), "mode liturgy") != NULL,
 	    "sanctum -n: liturgy");
 	ident(&i, FA, alpha_csid);
 	CHECK(strcmp(i.name, "alpha") == 0 && i.allow[0].mbit == 0, "name");
 
 	CHECK(ctl("enroll", "--mode", "tunnel", "--flock", "cafeba00",
 	    "--peer-id", "cb", "--to", "ca", "--name", "beta", "--bandwidth",
-	    "25", "--cathedral", "127.0.0.1:4500", "--out", at("beta"),
-	    "--run-dir", at("run"), "--user", "root", NULL) == 0,
+	    "25", "--cathedral", "127.0.0.1:4500", "--out", scratch_at("beta"),
+	    "--run-dir", scratch_at("run"), "--user", "root", NULL) == 0,
 	    "enroll tunnel: %s", out);
 	beta_csid = enrolled_csid();
-	check_files(at("beta"), beta_csid, 0xcb, "cafeba00-cb-ca.conf", kek);
-	snprintf(conf, sizeof(conf), "%s", at("beta/cafeba00-cb-ca.conf"));
+	check_files(scratch_at("beta"), beta_csid, 0xcb, "cafeba00-cb-ca.conf", kek);
+	snprintf(conf, sizeof(conf), "%s", scratch_at("beta/cafeba00-cb-ca.conf"));
 	text = conf_text(conf);
 	k = strstr(text, "\nkek ");
 	s = strstr(text, "\nsecret ");
@@ -552,7 +539,7 @@ test_enroll(void)
 	    strstr(text, "cathedral_flock_dst") == NULL,
 	    "tunnel configuration (kek before secret):\n%s", text);
 	CHECK(daemon_accepts(conf) == 0, "sanctum -n accepts %s: %s", conf,
-	    conf_text(at("sanctum.txt")));
+	    conf_text(scratch_at("sanctum.txt")));
 	ident(&i, FA, beta_csid);
 	CHECK(i.allow[0].mbit == 25, "bandwidth 25");
 	CHECK(audits("identity.add") == 2 && audits("node.enroll") == 2,
@@ -561,13 +548,13 @@ test_enroll(void)
 	CHECK(ctl("enroll", "--mode", "tunnel", "--flock", "cafeba00",
 	    "--peer-id", "05", "--to", "06", "--name", "epsilon", "--address",
 	    "192.168.50.1/30", "--cathedral", "127.0.0.1:4500", "--out",
-	    at("eps"), "--run-dir", at("run"), NULL) == 0, "with --address: %s",
+	    scratch_at("eps"), "--run-dir", scratch_at("run"), NULL) == 0, "with --address: %s",
 	    out);
-	text = conf_text(at("eps/cafeba00-05-06.conf"));
+	text = conf_text(scratch_at("eps/cafeba00-05-06.conf"));
 	CHECK(strstr(text, "tunnel 192.168.50.1/30 auto\n") != NULL &&
 	    strstr(text, "route ") == NULL, "explicit address: %s", text);
-	CHECK(daemon_accepts(at("eps/cafeba00-05-06.conf")) == 0,
-	    "sanctum -n accepts it: %s", conf_text(at("sanctum.txt")));
+	CHECK(daemon_accepts(scratch_at("eps/cafeba00-05-06.conf")) == 0,
+	    "sanctum -n accepts it: %s", conf_text(scratch_at("sanctum.txt")));
 }
 
 /* enroll refuses, and then writes nothing. */
@@ -578,32 +565,32 @@ test_enroll_refusals(void)
 
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "10", "--name",
 	    "alpha", "--cathedral", "h:1", "--prefix", "10.1.0.0", "--out",
-	    at("x1"), NULL) == 1 && strstr(out, "exists already") != NULL &&
-	    access(at("x1"), F_OK) == -1, "a used name: %s", out);
+	    scratch_at("x1"), NULL) == 1 && strstr(out, "exists already") != NULL &&
+	    access(scratch_at("x1"), F_OK) == -1, "a used name: %s", out);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "ca", "--name",
 	    "other", "--cathedral", "h:1", "--prefix", "10.1.0.0", "--out",
-	    at("x1"), NULL) == 1 && strstr(out, "revoke it first") != NULL,
+	    scratch_at("x1"), NULL) == 1 && strstr(out, "revoke it first") != NULL,
 	    "an active peer id: %s", out);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "ff", "--name",
 	    "other", "--cathedral", "h:1", "--prefix", "10.1.0.0", "--out",
-	    at("x1"), NULL) == 1, "liturgy peer ff");
+	    scratch_at("x1"), NULL) == 1, "liturgy peer ff");
 	CHECK(ctl("enroll", "--mode", "tunnel", "--flock", "cafeba00",
 	    "--peer-id", "11", "--name", "other", "--cathedral", "h:1",
-	    "--out", at("x1"), NULL) == 1 && strstr(out, "--to") != NULL,
+	    "--out", scratch_at("x1"), NULL) == 1 && strstr(out, "--to") != NULL,
 	    "tunnel without --to: %s", out);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "11", "--name",
-	    "other", "--prefix", "10.1.0.0", "--out", at("x1"), NULL) == 1 &&
+	    "other", "--prefix", "10.1.0.0", "--out", scratch_at("x1"), NULL) == 1 &&
 	    strstr(out, "--cathedral") != NULL, "no cathedral: %s", out);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "11", "--name",
 	    "other", "--cathedral", "h:1", "--prefix", "10.1.2.0", "--out",
-	    at("x1"), NULL) == 1, "prefix with low bits");
+	    scratch_at("x1"), NULL) == 1, "prefix with low bits");
 	CHECK(ctl("enroll", "--flock", "1200", "--peer-id", "11", "--name",
 	    "other", "--cathedral", "h:1", "--prefix", "10.1.0.0", "--out",
-	    at("x1"), NULL) == 1 && strstr(out, "does not exist") != NULL,
+	    scratch_at("x1"), NULL) == 1 && strstr(out, "does not exist") != NULL,
 	    "unknown flock: %s", out);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "11", "--name",
 	    "other", "--cathedral", "h:1", "--prefix", "10.1.0.0", "--out",
-	    at("alpha"), NULL) == 1 && strstr(out, "not empty") != NULL,
+	    scratch_at("alpha"), NULL) == 1 && strstr(out, "not empty") != NULL,
 	    "a non-empty directory: %s", out);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "11", "--name",
 	    "other", "--cathedral", "h:1", "--prefix", "10.1.0.0", NULL) == 1,
@@ -622,24 +609,24 @@ test_bundle(void)
 	size_t			 k;
 	int			 mode = 0, fd;
 
-	fd = open(at("pass"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fd = open(scratch_at("pass"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	if (fd == -1 || write(fd, "a long passphrase\n", 18) != 18)
 		abort();
 	close(fd);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "0x20",
 	    "--name", "gamma", "--cathedral", "127.0.0.1:4500", "--prefix",
-	    "10.20.0.0", "--bundle", at("gamma.bundle"), "--passphrase-file",
-	    at("pass"), "--node-dir", at("gamma"), "--run-dir", at("run"),
+	    "10.20.0.0", "--bundle", scratch_at("gamma.bundle"), "--passphrase-file",
+	    scratch_at("pass"), "--node-dir", scratch_at("gamma"), "--run-dir", scratch_at("run"),
 	    NULL) == 0, "enroll --bundle: %s", out);
 	csid = enrolled_csid();
-	CHECK(size_of(at("gamma.bundle"), &mode) > 0 && mode == 0600,
+	CHECK(size_of(scratch_at("gamma.bundle"), &mode) > 0 && mode == 0600,
 	    "bundle 0600");
-	CHECK(access(at("gamma"), F_OK) == -1, "no directory written");
-	CHECK(enroll_bundle_read(&b, at("gamma.bundle"), "a long passphrase",
+	CHECK(access(scratch_at("gamma"), F_OK) == -1, "no directory written");
+	CHECK(enroll_bundle_read(&b, scratch_at("gamma.bundle"), "a long passphrase",
 	    17, err, sizeof(err)) == 0, "open the bundle: %s", err);
-	CHECK(b.nfiles == 4 && strcmp(b.dir, at("gamma")) == 0, "4 files for "
+	CHECK(b.nfiles == 4 && strcmp(b.dir, scratch_at("gamma")) == 0, "4 files for "
 	    "%s", b.dir);
-	mkdir(at("gamma"), 0700);
+	mkdir(scratch_at("gamma"), 0700);
 	for (k = 0; k < b.nfiles; k++) {
 		snprintf(path, sizeof(path), "%s/%s", b.dir, b.files[k].name);
 		CHECK(keyfile_write(path, b.files[k].data, b.files[k].len,
@@ -655,13 +642,13 @@ test_bundle(void)
 	CHECK(b.files[2].len == 32, "the KEK");
 	if (b.files[2].len == 32)
 		secret("bundle kek", b.files[2].data, 32);
-	snprintf(conf, sizeof(conf), "%s/cafeba00-20-00.conf", at("gamma"));
+	snprintf(conf, sizeof(conf), "%s/cafeba00-20-00.conf", scratch_at("gamma"));
 	CHECK(daemon_accepts(conf) == 0, "the unpacked configuration starts: "
-	    "%s", conf_text(at("sanctum.txt")));
+	    "%s", conf_text(scratch_at("sanctum.txt")));
 	enroll_bundle_free(&b);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "21", "--name",
 	    "delta", "--cathedral", "h:1", "--prefix", "10.20.0.0", "--bundle",
-	    at("gamma.bundle"), "--passphrase-file", at("pass"), NULL) == 1 &&
+	    scratch_at("gamma.bundle"), "--passphrase-file", scratch_at("pass"), NULL) == 1 &&
 	    strstr(out, "exists already") != NULL, "an existing bundle: %s",
 	    out);
 }
@@ -727,9 +714,9 @@ test_ambry(void)
 	struct ident	i;
 	uint8_t		ka[32], kb[32], kg[32], other[32];
 
-	read_key(at("alpha/kek-cafeba00-ca"), ka, sizeof(ka));
-	read_key(at("beta/kek-cafeba00-cb"), kb, sizeof(kb));
-	read_key(at("gamma/kek-cafeba00-20"), kg, sizeof(kg));
+	read_key(scratch_at("alpha/kek-cafeba00-ca"), ka, sizeof(ka));
+	read_key(scratch_at("beta/kek-cafeba00-cb"), kb, sizeof(kb));
+	read_key(scratch_at("gamma/kek-cafeba00-20"), kg, sizeof(kg));
 	memset(other, 0x77, sizeof(other));
 
 	CHECK(ctl("ambry", "generate", "--flock", "deadbeefcafeba00", NULL) ==
@@ -768,9 +755,9 @@ test_ambry(void)
 	free(before.buf);
 	free(s.buf);
 
-	CHECK(ctl("kek", "renew", "alpha", "--out", at("renewed"), NULL) == 0 &&
+	CHECK(ctl("kek", "renew", "alpha", "--out", scratch_at("renewed"), NULL) == 0 &&
 	    strstr(out, "re-provisioned") != NULL, "kek renew: %s", out);
-	read_key(at("renewed/kek-cafeba00-ca"), other, sizeof(other));
+	read_key(scratch_at("renewed/kek-cafeba00-ca"), other, sizeof(other));
 	CHECK(memcmp(other, ka, 32) != 0, "a new KEK");
 	secret("renewed kek", other, sizeof(other));
 	CHECK(keyring_kek(FA, 0xca, kb) && memcmp(kb, other, 32) == 0,
@@ -822,13 +809,13 @@ test_backup_audit(void)
 	struct db	*db;
 	char		 err[512];
 
-	CHECK(ctl("backup", at("backup.db"), NULL) == 0 &&
+	CHECK(ctl("backup", scratch_at("backup.db"), NULL) == 0 &&
 	    strstr(out, "integrity ok") != NULL, "backup: %s", out);
-	db = db_open(at("backup.db"), DB_OPEN_RW, err, sizeof(err));
+	db = db_open(scratch_at("backup.db"), DB_OPEN_RW, err, sizeof(err));
 	CHECK(db != NULL && db_integrity_check(db) == 0, "the copy: %s", err);
 	if (db != NULL)
 		db_close(db);
-	CHECK(ctl("backup", at("backup.db"), NULL) == 1, "no overwrite");
+	CHECK(ctl("backup", scratch_at("backup.db"), NULL) == 1, "no overwrite");
 	CHECK(ctl("audit", "--limit", "3", NULL) == 0 &&
 	    strstr(out, "db.migrate") != NULL && strstr(out, "flock.add") !=
 	    NULL, "audit: %s", out);
@@ -880,28 +867,28 @@ test_root(void)
 	}
 	uid = (long)pw->pw_uid;
 	memcpy(saved, dbpath, sizeof(saved));
-	chmod(dir, 0711);
-	mkdir(at("nobody"), 0700);
-	if (chown(at("nobody"), pw->pw_uid, pw->pw_gid) == -1)
+	chmod(scratch_dir, 0711);
+	mkdir(scratch_at("nobody"), 0700);
+	if (chown(scratch_at("nobody"), pw->pw_uid, pw->pw_gid) == -1)
 		abort();
-	snprintf(dbpath, sizeof(dbpath), "%s", at("nobody/c.db"));
+	snprintf(dbpath, sizeof(dbpath), "%s", scratch_at("nobody/c.db"));
 	snprintf(kr, sizeof(kr), "%s.keyring", dbpath);
 	CHECK(ctl("init", NULL) == 0 && ctl("flock", "add", "cafeba00",
 	    NULL) == 0, "init as root: %s", out);
 	CHECK(ctl("enroll", "--flock", "cafeba00", "--peer-id", "ca",
 	    "--name", "rooted", "--cathedral", "127.0.0.1:4500", "--prefix",
-	    "10.15.0.0", "--out", at("rootout"), NULL) == 0 &&
+	    "10.15.0.0", "--out", scratch_at("rootout"), NULL) == 0 &&
 	    ctl("ambry", "generate", "--flock", "cafeba00", NULL) == 0,
 	    "enroll and generate as root: %s", out);
-	CHECK(owner_of(dbpath) == uid && owner_of(at("nobody/c.db-wal")) !=
-	    0 && owner_of(at("nobody/c.db-shm")) != 0, "database files are "
+	CHECK(owner_of(dbpath) == uid && owner_of(scratch_at("nobody/c.db-wal")) !=
+	    0 && owner_of(scratch_at("nobody/c.db-shm")) != 0, "database files are "
 	    "nobody's");
 	CHECK(owner_of(kr) == 0 && readable_by(pw->pw_uid, pw->pw_gid, kr) ==
 	    0, "the keyring is root's and nobody cannot read it");
-	CHECK(owner_of(at("rootout/kek-cafeba00-ca")) == 0, "the node's files "
+	CHECK(owner_of(scratch_at("rootout/kek-cafeba00-ca")) == 0, "the node's files "
 	    "are root's");
 	memcpy(dbpath, saved, sizeof(dbpath));
-	chmod(dir, 0700);
+	chmod(scratch_dir, 0700);
 }
 
 /* Base64 (standard or URL alphabet) of a buffer, without padding. */
@@ -983,16 +970,15 @@ int
 main(int argc, char **argv)
 {
 	struct db	*reader = NULL;
-	char		 err[512], cmd[128];
+	char		 err[512];
 
 	if (argc != 2)
 		return (1);
 	sanctum = argv[1];
-	snprintf(dir, sizeof(dir), "/tmp/ctl.XXXXXX");
-	if (sanctum_crypto_init() == -1 || mkdtemp(dir) == NULL)
+	if (sanctum_crypto_init() == -1 || scratch_create("ctl") == -1)
 		return (1);
-	snprintf(dbpath, sizeof(dbpath), "%s/cathedral.db", dir);
-	mkdir(at("run"), 0700);
+	snprintf(dbpath, sizeof(dbpath), "%s/cathedral.db", scratch_dir);
+	mkdir(scratch_at("run"), 0700);
 	test_admin();
 	/* A reader keeps the -wal and -shm in place for the search. */
 	if ((reader = db_open(dbpath, DB_OPEN_RO, err, sizeof(err))) == NULL)
@@ -1008,8 +994,7 @@ main(int argc, char **argv)
 	if (reader != NULL)
 		db_close(reader);
 	test_root();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (check_failures == 0 && system(cmd) != 0)
+	if (check_failures == 0 && scratch_remove() == -1)
 		return (1);
 	return (check_report("ctl"));
 }

@@ -23,19 +23,6 @@
 #define FLOCK_B		0xdeadbeefcafeba00ULL
 #define ACTOR		"test"
 
-static char	dir[64];
-
-/* A path in the scratch directory. */
-static const char *
-path_in(const char *name)
-{
-	static char	buf[4][128];
-	static int	i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return (buf[i]);
-}
 
 /* Open and migrate a new database; aborts on failure (nothing to test). */
 static struct db *
@@ -44,8 +31,8 @@ fresh(const char *name)
 	struct db	*db;
 	char		 err[512];
 
-	unlink(path_in(name));
-	if ((db = db_open(path_in(name), DB_OPEN_RWC, err,
+	unlink(scratch_at(name));
+	if ((db = db_open(scratch_at(name), DB_OPEN_RWC, err,
 	    sizeof(err))) == NULL || db_migrate(db) == -1) {
 		fprintf(stderr, "fresh %s: %s\n", name, db ? db_error(db) : err);
 		abort();
@@ -98,16 +85,16 @@ test_migrations(void)
 	    "busy timeout");
 	CHECK(strcmp(q(db, "PRAGMA journal_size_limit"), "16777216") == 0,
 	    "journal size limit");
-	CHECK(mode_of(path_in("m.db")) == 0600, "db mode 0600");
-	CHECK(mode_of(path_in("m.db-wal")) == 0600, "-wal mode 0600 (%o)",
-	    mode_of(path_in("m.db-wal")));
-	CHECK(mode_of(path_in("m.db-shm")) == 0600, "-shm mode 0600 (%o)",
-	    mode_of(path_in("m.db-shm")));
+	CHECK(mode_of(scratch_at("m.db")) == 0600, "db mode 0600");
+	CHECK(mode_of(scratch_at("m.db-wal")) == 0600, "-wal mode 0600 (%o)",
+	    mode_of(scratch_at("m.db-wal")));
+	CHECK(mode_of(scratch_at("m.db-shm")) == 0600, "-shm mode 0600 (%o)",
+	    mode_of(scratch_at("m.db-shm")));
 	CHECK(db_checkpoint(db) == 0, "checkpoint: %s", db_error(db));
 	db_close(db);
 
 	/* A newer schema than ours is refused. */
-	db = db_open(path_in("m.db"), DB_OPEN_RW, err, sizeof(err));
+	db = db_open(scratch_at("m.db"), DB_OPEN_RW, err, sizeof(err));
 	CHECK(db != NULL && db_test_exec(db, "PRAGMA user_version = 99") == 0,
 	    "set version 99");
 	CHECK(db_migrate(db) == -1 && strstr(db_error(db), "newer") != NULL,
@@ -117,15 +104,15 @@ test_migrations(void)
 	/* Read-only open works on a migrated file and cannot migrate. */
 	db = fresh("ro.db");
 	db_close(db);
-	db = db_open(path_in("ro.db"), DB_OPEN_RO, err, sizeof(err));
+	db = db_open(scratch_at("ro.db"), DB_OPEN_RO, err, sizeof(err));
 	CHECK(db != NULL, "read-only open: %s", err);
 	if (db != NULL) {
 		CHECK(db_migrate(db) == -1, "read-only cannot migrate");
 		db_close(db);
 	}
-	CHECK(db_open(path_in("none.db"), DB_OPEN_RW, err, sizeof(err)) ==
+	CHECK(db_open(scratch_at("none.db"), DB_OPEN_RW, err, sizeof(err)) ==
 	    NULL, "RW needs an existing file");
-	CHECK(mode_of(path_in("none.db")) == -1, "RW created nothing");
+	CHECK(mode_of(scratch_at("none.db")) == -1, "RW created nothing");
 }
 
 /* In a child: migrate a new file and die before statement step of version. */
@@ -137,9 +124,9 @@ crash_child(const char *name, int version, int step)
 	pid_t		 pid;
 	int		 status;
 
-	unlink(path_in(name));
+	unlink(scratch_at(name));
 	if ((pid = fork()) == 0) {
-		if ((db = db_open(path_in(name), DB_OPEN_RWC, err,
+		if ((db = db_open(scratch_at(name), DB_OPEN_RWC, err,
 		    sizeof(err))) == NULL)
 			_exit(1);
 		db_test_crash_at(version, step);
@@ -161,7 +148,7 @@ test_crash(void)
 	for (n = 1; n <= DB_SCHEMA_VERSION; n++) {
 		CHECK(crash_child("crash.db", n, 1) == 99,
 		    "child crashed inside migration %d", n);
-		db = db_open(path_in("crash.db"), DB_OPEN_RW, err, sizeof(err));
+		db = db_open(scratch_at("crash.db"), DB_OPEN_RW, err, sizeof(err));
 		CHECK(db != NULL, "reopen after crash in %d: %s", n, err);
 		if (db == NULL)
 			continue;
@@ -914,7 +901,7 @@ test_versions(void)
 	int64_t		 v1 = 0, v2 = 0, v3 = 0;
 	char		 err[512];
 
-	b = db_open(path_in("dv.db"), DB_OPEN_RW, err, sizeof(err));
+	b = db_open(scratch_at("dv.db"), DB_OPEN_RW, err, sizeof(err));
 	CHECK(b != NULL, "second connection: %s", err);
 	if (b == NULL)
 		return;
@@ -938,31 +925,31 @@ test_writable(void)
 
 	db = fresh("w.db");
 	db_close(db);
-	CHECK(db_check_writable(path_in("w.db"), err, sizeof(err)) == 0,
+	CHECK(db_check_writable(scratch_at("w.db"), err, sizeof(err)) == 0,
 	    "writable: %s", err);
-	CHECK(db_check_writable(path_in("missing.db"), err, sizeof(err)) ==
+	CHECK(db_check_writable(scratch_at("missing.db"), err, sizeof(err)) ==
 	    -1 && strstr(err, "missing.db") != NULL && strstr(err, "init") !=
 	    NULL, "missing file: %s", err);
 	CHECK(db_check_writable("/nonexistent-dir/x.db", err, sizeof(err)) ==
 	    -1 && strstr(err, "/nonexistent-dir") != NULL, "no directory: %s",
 	    err);
-	chmod(path_in("w.db"), 0644);
-	CHECK(db_check_writable(path_in("w.db"), err, sizeof(err)) == -1 &&
+	chmod(scratch_at("w.db"), 0644);
+	CHECK(db_check_writable(scratch_at("w.db"), err, sizeof(err)) == -1 &&
 	    strstr(err, "chmod 600") != NULL, "loose mode: %s", err);
-	CHECK(db_open(path_in("w.db"), DB_OPEN_RW, err, sizeof(err)) == NULL,
+	CHECK(db_open(scratch_at("w.db"), DB_OPEN_RW, err, sizeof(err)) == NULL,
 	    "open refuses a 0644 database: %s", err);
-	chmod(path_in("w.db"), 0600);
+	chmod(scratch_at("w.db"), 0600);
 	if (geteuid() != 0) {
 		/* As root every file is writable; the shm check needs a user. */
-		if ((fp = fopen(path_in("w.db-shm"), "w")) != NULL)
+		if ((fp = fopen(scratch_at("w.db-shm"), "w")) != NULL)
 			fclose(fp);
-		chmod(path_in("w.db-shm"), 0400);
-		CHECK(db_check_writable(path_in("w.db"), err, sizeof(err)) ==
+		chmod(scratch_at("w.db-shm"), 0400);
+		CHECK(db_check_writable(scratch_at("w.db"), err, sizeof(err)) ==
 		    -1 && strstr(err, "-shm") != NULL, "stale -shm: %s", err);
-		unlink(path_in("w.db-shm"));
+		unlink(scratch_at("w.db-shm"));
 	}
-	if (symlink(path_in("w.db"), path_in("link.db")) == 0)
-		CHECK(db_open(path_in("link.db"), DB_OPEN_RW, err,
+	if (symlink(scratch_at("w.db"), scratch_at("link.db")) == 0)
+		CHECK(db_open(scratch_at("link.db"), DB_OPEN_RW, err,
 		    sizeof(err)) == NULL && strstr(err, "symlink") != NULL,
 		    "symlinked database refused: %s", err);
 }
@@ -970,13 +957,11 @@ test_writable(void)
 int
 main(void)
 {
-	char	cmd[128];
 	int	ret;
 
 	if (sanctum_crypto_init() == -1)
 		return (1);
-	snprintf(dir, sizeof(dir), "/tmp/sanctum-db-XXXXXX");
-	if (mkdtemp(dir) == NULL) {
+	if (scratch_create("sanctum-db") == -1) {
 		perror("mkdtemp");
 		return (1);
 	}
@@ -990,8 +975,7 @@ main(void)
 	test_versions();
 	test_writable();
 	ret = check_report("db");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	if (scratch_remove() == -1)
 		ret = 1;
 	return (ret);
 }

@@ -24,20 +24,6 @@
 #define FLOCK	0xcafeba00ULL
 #define ACTOR	"test"
 
-static char	dir[64];
-
-/* A path in the scratch directory. */
-static const char *
-at(const char *name)
-{
-	static char	buf[4][128];
-	static int	i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return (buf[i]);
-}
-
 /* A new, migrated database with a flock and one identity. */
 static struct db *
 fresh(const char *name)
@@ -46,8 +32,8 @@ fresh(const char *name)
 	struct db		*db;
 	char			 err[512];
 
-	unlink(at(name));
-	if ((db = db_open(at(name), DB_OPEN_RWC, err, sizeof(err))) == NULL ||
+	unlink(scratch_at(name));
+	if ((db = db_open(scratch_at(name), DB_OPEN_RWC, err, sizeof(err))) == NULL ||
 	    db_migrate(db) == -1 || db_flock_add(db, ACTOR, FLOCK, "") == -1)
 		abort();
 	memset(&n, 0, sizeof(n));
@@ -171,16 +157,16 @@ test_backup(void)
 	pid_t		 pid;
 	int		 i, v, status;
 
-	pid = writer(at("live.db"));
+	pid = writer(scratch_at("live.db"));
 	usleep(100000);
 	for (i = 0; i < 5; i++) {
 		snprintf(name, sizeof(name), "copy%d.db", i);
-		unlink(at(name));
-		CHECK(db_backup(db, at(name)) == 0, "backup %d: %s", i,
+		unlink(scratch_at(name));
+		CHECK(db_backup(db, scratch_at(name)) == 0, "backup %d: %s", i,
 		    db_error(db));
-		CHECK(stat(at(name), &st) == 0 && (st.st_mode & 0777) == 0600,
+		CHECK(stat(scratch_at(name), &st) == 0 && (st.st_mode & 0777) == 0600,
 		    "copy is 0600");
-		copy = db_open(at(name), DB_OPEN_RW, err, sizeof(err));
+		copy = db_open(scratch_at(name), DB_OPEN_RW, err, sizeof(err));
 		CHECK(copy != NULL, "copy opens: %s", err);
 		if (copy == NULL)
 			continue;
@@ -201,10 +187,10 @@ test_backup(void)
 	    "the writer kept writing until killed (status %d)", status);
 	CHECK(strcmp(q(db, "SELECT count(*) > 0 FROM endpoints"), "1") == 0,
 	    "the writer wrote");
-	CHECK(db_backup(db, at("copy0.db")) == -1, "an existing file is kept");
-	unlink(at("new.db"));
-	CHECK(db_begin(db) == 0 && db_backup(db, at("new.db")) == -1 &&
-	    access(at("new.db"), F_OK) == -1 && db_rollback(db) == 0,
+	CHECK(db_backup(db, scratch_at("copy0.db")) == -1, "an existing file is kept");
+	unlink(scratch_at("new.db"));
+	CHECK(db_begin(db) == 0 && db_backup(db, scratch_at("new.db")) == -1 &&
+	    access(scratch_at("new.db"), F_OK) == -1 && db_rollback(db) == 0,
 	    "no backup inside a transaction");
 	db_close(db);
 }
@@ -213,15 +199,11 @@ test_backup(void)
 int
 main(void)
 {
-	char	cmd[128];
-
-	snprintf(dir, sizeof(dir), "/tmp/db_ctl.XXXXXX");
-	if (sanctum_crypto_init() == -1 || mkdtemp(dir) == NULL)
+	if (sanctum_crypto_init() == -1 || scratch_create("db_ctl") == -1)
 		return (1);
 	test_sealed();
 	test_backup();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	if (scratch_remove() == -1)
 		return (1);
 	return (check_report("db_ctl"));
 }

@@ -7,7 +7,6 @@
 
 #include <sys/stat.h>
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,32 +17,6 @@
 #include "sanctum_crypto.h"
 #include "wire.h"
 
-static char	dir[64];
-
-/* A path in the scratch directory. */
-static const char *
-at(const char *name)
-{
-	static char	buf[2][256];
-	static int	i;
-
-	i = (i + 1) % 2;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return (buf[i]);
-}
-
-/* Write a file with a mode. */
-static void
-put(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	int	fd;
-
-	unlink(path);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
-	    write(fd, buf, len) != (ssize_t)len || fchmod(fd, mode) == -1)
-		abort();
-	close(fd);
-}
 
 /* A bundle like enroll makes: four files for /etc/hymn. */
 static void
@@ -132,14 +105,14 @@ test_round_trip(void)
 	    sizeof(err)) == -1 && strstr(err, "not a sanctum") != NULL,
 	    "bad magic");
 	sealed[0] = 'S';
-	put(at("node.bundle"), sealed, len, 0600);
-	CHECK(enroll_bundle_read(&back, at("node.bundle"), pass, strlen(pass),
+	scratch_put(scratch_at("node.bundle"), sealed, len, 0600);
+	CHECK(enroll_bundle_read(&back, scratch_at("node.bundle"), pass, strlen(pass),
 	    err, sizeof(err)) == 0 && back.nfiles == 4, "read a file: %s",
 	    err);
 	enroll_bundle_free(&back);
-	unlink(at("link.bundle"));
-	CHECK(symlink(at("node.bundle"), at("link.bundle")) == 0 &&
-	    enroll_bundle_read(&back, at("link.bundle"), pass, strlen(pass),
+	unlink(scratch_at("link.bundle"));
+	CHECK(symlink(scratch_at("node.bundle"), scratch_at("link.bundle")) == 0 &&
+	    enroll_bundle_read(&back, scratch_at("link.bundle"), pass, strlen(pass),
 	    err, sizeof(err)) == -1, "a symlink is refused");
 	free(sealed);
 
@@ -163,22 +136,22 @@ test_passphrase(void)
 	char	pass[ENROLL_PASS_MAX + 1], err[512];
 	size_t	len;
 
-	put(at("pass"), "secret words\n", 13, 0600);
-	CHECK(enroll_passphrase_read(at("pass"), pass, sizeof(pass), &len, err,
+	scratch_put(scratch_at("pass"), "secret words\n", 13, 0600);
+	CHECK(enroll_passphrase_read(scratch_at("pass"), pass, sizeof(pass), &len, err,
 	    sizeof(err)) == 0 && len == 12 && strcmp(pass, "secret words") ==
 	    0, "one newline stripped: %s", err);
-	put(at("pass"), "secret words\r\n", 14, 0600);
-	CHECK(enroll_passphrase_read(at("pass"), pass, sizeof(pass), &len, err,
+	scratch_put(scratch_at("pass"), "secret words\r\n", 14, 0600);
+	CHECK(enroll_passphrase_read(scratch_at("pass"), pass, sizeof(pass), &len, err,
 	    sizeof(err)) == 0 && len == 12, "CR LF stripped");
-	put(at("pass"), "secret words\n", 13, 0644);
-	CHECK(enroll_passphrase_read(at("pass"), pass, sizeof(pass), &len, err,
+	scratch_put(scratch_at("pass"), "secret words\n", 13, 0644);
+	CHECK(enroll_passphrase_read(scratch_at("pass"), pass, sizeof(pass), &len, err,
 	    sizeof(err)) == -1 && strstr(err, "0644") != NULL,
 	    "a readable passphrase file is refused: %s", err);
-	put(at("pass"), "short\n", 6, 0600);
-	CHECK(enroll_passphrase_read(at("pass"), pass, sizeof(pass), &len, err,
+	scratch_put(scratch_at("pass"), "short\n", 6, 0600);
+	CHECK(enroll_passphrase_read(scratch_at("pass"), pass, sizeof(pass), &len, err,
 	    sizeof(err)) == -1, "too short");
-	put(at("pass"), "with\0nul bytes", 14, 0600);
-	CHECK(enroll_passphrase_read(at("pass"), pass, sizeof(pass), &len, err,
+	scratch_put(scratch_at("pass"), "with\0nul bytes", 14, 0600);
+	CHECK(enroll_passphrase_read(scratch_at("pass"), pass, sizeof(pass), &len, err,
 	    sizeof(err)) == -1, "NUL refused");
 }
 
@@ -186,14 +159,13 @@ test_passphrase(void)
 int
 main(void)
 {
-	snprintf(dir, sizeof(dir), "/tmp/enroll_bundle.XXXXXX");
-	if (sanctum_crypto_init() == -1 || mkdtemp(dir) == NULL)
+	if (sanctum_crypto_init() == -1 || scratch_create("enroll_bundle") == -1)
 		return (1);
 	test_round_trip();
 	test_passphrase();
-	unlink(at("node.bundle"));
-	unlink(at("link.bundle"));
-	unlink(at("pass"));
-	rmdir(dir);
+	unlink(scratch_at("node.bundle"));
+	unlink(scratch_at("link.bundle"));
+	unlink(scratch_at("pass"));
+	rmdir(scratch_dir);
 	return (check_report("enroll_bundle"));
 }

@@ -21,34 +21,8 @@
 #define FA	0xcafeba00ULL
 #define FB	0xdeadbeefcafeba00ULL
 
-static char	dir[64];
 static char	dbpath[128];
 static char	out[8192];	/* what the last command printed */
-
-/* A path in the scratch directory. */
-static const char *
-at(const char *name)
-{
-	static char	buf[4][256];
-	static int	i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return (buf[i]);
-}
-
-/* Write a file with a mode (the reference tools write 0500). */
-static void
-put(const char *path, const void *buf, size_t len, mode_t mode)
-{
-	int	fd;
-
-	unlink(path);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
-	    write(fd, buf, len) != (ssize_t)len || fchmod(fd, mode) == -1)
-		abort();
-	close(fd);
-}
 
 /* The keys of identity csid in flock f, random, remembered for checks. */
 struct key {
@@ -70,18 +44,18 @@ make_keys(void)
 	char	path[256];
 	size_t	i;
 
-	mkdir(at("secret"), 0700);
-	mkdir(at("secret/flock-cafeba00"), 0700);
-	mkdir(at("secret/flock-deadbeefcafeba00"), 0700);
+	mkdir(scratch_at("secret"), 0700);
+	mkdir(scratch_at("secret/flock-cafeba00"), 0700);
+	mkdir(scratch_at("secret/flock-deadbeefcafeba00"), 0700);
 	for (i = 0; i < 3; i++) {
 		sanctum_random_bytes(keys[i].secret, 32);
 		sanctum_random_bytes(keys[i].pub, 32);
 		snprintf(path, sizeof(path), "%s/secret/flock-%llx/%08x.key",
-		    dir, (unsigned long long)keys[i].flock, keys[i].csid);
-		put(path, keys[i].secret, 32, i == 0 ? 0400 : 0500);
+		    scratch_dir, (unsigned long long)keys[i].flock, keys[i].csid);
+		scratch_put(path, keys[i].secret, 32, i == 0 ? 0400 : 0500);
 		snprintf(path, sizeof(path), "%s/secret/flock-%llx/%08x.pub",
-		    dir, (unsigned long long)keys[i].flock, keys[i].csid);
-		put(path, keys[i].pub, 32, 0600);
+		    scratch_dir, (unsigned long long)keys[i].flock, keys[i].csid);
+		scratch_put(path, keys[i].pub, 32, 0600);
 	}
 }
 
@@ -119,7 +93,7 @@ make_bundle(const char *name, uint64_t a, uint64_t b, uint32_t gen)
 	if (ambry_bundle_build(buf, len, a, b, &h, test_kek, test_random,
 	    NULL) == -1)
 		abort();
-	put(at(name), buf, len, 0500);
+	scratch_put(scratch_at(name), buf, len, 0500);
 	free(buf);
 }
 
@@ -127,8 +101,8 @@ make_bundle(const char *name, uint64_t a, uint64_t b, uint32_t gen)
 static void
 settings(const char *text)
 {
-	unlink(at("settings.conf"));
-	put(at("settings.conf"), text, strlen(text), 0600);
+	unlink(scratch_at("settings.conf"));
+	scratch_put(scratch_at("settings.conf"), text, strlen(text), 0600);
 }
 
 /* Run one cathedralctl command, capturing stdout and stderr in out. */
@@ -148,7 +122,7 @@ run(int (*fn)(struct ctl *, int, char **), int argc, char **argv)
 	fflush(stderr);
 	saved_out = dup(1);
 	saved_err = dup(2);
-	fd = open(at("out.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	fd = open(scratch_at("out.txt"), O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	close(fd);
@@ -160,7 +134,7 @@ run(int (*fn)(struct ctl *, int, char **), int argc, char **argv)
 	close(saved_out);
 	close(saved_err);
 	out[0] = '\0';
-	if ((fp = fopen(at("out.txt"), "r")) != NULL) {
+	if ((fp = fopen(scratch_at("out.txt"), "r")) != NULL) {
 		n = fread(out, 1, sizeof(out) - 1, fp);
 		out[n] = '\0';
 		fclose(fp);
@@ -175,8 +149,8 @@ import(void)
 	char	a2[256], a4[256];
 	char	*argv[] = { a0, a1, a2, a3, a4, NULL };
 
-	snprintf(a2, sizeof(a2), "%s", at("settings.conf"));
-	snprintf(a4, sizeof(a4), "%s", at("secret"));
+	snprintf(a2, sizeof(a2), "%s", scratch_at("settings.conf"));
+	snprintf(a4, sizeof(a4), "%s", scratch_at("secret"));
 	return (run(ctl_import, 5, argv));
 }
 
@@ -305,7 +279,7 @@ good_settings(const char *extra)
 {
 	char	text[2048];
 
-	snprintf(text, sizeof(text), good, at("a.bundle"), at("ab.bundle"));
+	snprintf(text, sizeof(text), good, scratch_at("a.bundle"), scratch_at("ab.bundle"));
 	strncat(text, extra, sizeof(text) - strlen(text) - 1);
 	settings(text);
 }
@@ -369,49 +343,49 @@ test_refusals(void)
 
 	good_settings("flock 1200 {\nallow 5 spi 5 0\n} \n");
 	snprintf(want, sizeof(want), "%s:16: '} ' with trailing blanks",
-	    at("settings.conf"));
+	    scratch_at("settings.conf"));
 	refused("one bad line", want);
 
 	good_settings("flock 1200 {\n\tallow 77 spi 1 0\n}\n");
 	snprintf(want, sizeof(want), "%s:15: %s/secret/flock-1200/00000077.key",
-	    at("settings.conf"), dir);
+	    scratch_at("settings.conf"), scratch_dir);
 	refused("missing key file", want);
 
 	snprintf(key, sizeof(key), "%s/secret/flock-cafeba00/000000fe.key",
-	    dir);
-	rename(key, at("real.key"));
-	CHECK(symlink(at("real.key"), key) == 0, "symlink");
+	    scratch_dir);
+	rename(key, scratch_at("real.key"));
+	CHECK(symlink(scratch_at("real.key"), key) == 0, "symlink");
 	good_settings("");
-	snprintf(want, sizeof(want), "%s:6: %s", at("settings.conf"), key);
+	snprintf(want, sizeof(want), "%s:6: %s", scratch_at("settings.conf"), key);
 	refused("symlinked key", want);
 	unlink(key);
-	rename(at("real.key"), key);
+	rename(scratch_at("real.key"), key);
 
 	chmod(key, 0644);
 	refused("group-readable key", "chmod 600");
 	chmod(key, 0400);
 
 	make_bundle("short.bundle", FA, FA, 3);
-	if (truncate(at("short.bundle"), 1000) == -1)
+	if (truncate(scratch_at("short.bundle"), 1000) == -1)
 		abort();
-	snprintf(text, sizeof(text), good, at("short.bundle"),
-	    at("ab.bundle"));
+	snprintf(text, sizeof(text), good, scratch_at("short.bundle"),
+	    scratch_at("ab.bundle"));
 	settings(text);
-	snprintf(want, sizeof(want), "%s:7: ambry file", at("settings.conf"));
+	snprintf(want, sizeof(want), "%s:7: ambry file", scratch_at("settings.conf"));
 	refused("short bundle", want);
 
-	snprintf(text, sizeof(text), good, at("a.bundle"), at("ab.bundle"));
+	snprintf(text, sizeof(text), good, scratch_at("a.bundle"), scratch_at("ab.bundle"));
 	snprintf(text + strlen(text), sizeof(text) - strlen(text),
-	    "flock deadbeefcafeba00 {\n\tambry %s\n}\n", at("ab.bundle"));
+	    "flock deadbeefcafeba00 {\n\tambry %s\n}\n", scratch_at("ab.bundle"));
 	settings(text);
-	snprintf(want, sizeof(want), "%s:15: ambry file", at("settings.conf"));
+	snprintf(want, sizeof(want), "%s:15: ambry file", scratch_at("settings.conf"));
 	refused("xflock bundle as a flock bundle", want);
 
 	/* Same files, a key changed behind our back: conflict, all undone. */
-	put(key, "0123456789abcdef0123456789abcdef", 32, 0400);
+	scratch_put(key, "0123456789abcdef0123456789abcdef", 32, 0400);
 	snprintf(text, sizeof(text), "flock 1300 {\n}\n");
 	snprintf(text + strlen(text), sizeof(text) - strlen(text), good,
-	    at("a.bundle"), at("ab.bundle"));
+	    scratch_at("a.bundle"), scratch_at("ab.bundle"));
 	settings(text);
 	refused("changed key after a new flock", "different secret");
 }
@@ -419,23 +393,20 @@ test_refusals(void)
 int
 main(void)
 {
-	char	cmd[128];
 	int	ret;
 
 	if (sanctum_crypto_init() == -1)
 		return (1);
-	snprintf(dir, sizeof(dir), "/tmp/sanctum-import-XXXXXX");
-	if (mkdtemp(dir) == NULL)
+	if (scratch_create("sanctum-import") == -1)
 		return (1);
-	snprintf(dbpath, sizeof(dbpath), "%s/cathedral.db", dir);
+	snprintf(dbpath, sizeof(dbpath), "%s/cathedral.db", scratch_dir);
 	make_keys();
 	make_bundle("a.bundle", FA, FA, 0x11111111);
 	make_bundle("ab.bundle", FA, FB, 0x22222222);
 	test_import();
 	test_refusals();
 	ret = check_report("import");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	if (scratch_remove() == -1)
 		ret = 1;
 	return (ret);
 }

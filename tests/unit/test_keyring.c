@@ -20,7 +20,6 @@
 #include "keyring.h"
 #include "sanctum_crypto.h"
 
-static char	dir[64];
 
 static const char	good[] =
     "sanctum-keyring 1\n"
@@ -30,32 +29,6 @@ static const char	good[] =
     "flock deadbeefcafeba00\n"
     "kek ff ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100\n"
     "end\n";
-
-/* A path in the scratch directory. */
-static const char *
-at(const char *name)
-{
-	static char	buf[2][256];
-	static int	i;
-
-	i = (i + 1) % 2;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return (buf[i]);
-}
-
-/* Write a file with a mode. */
-static void
-put(const char *path, const char *text, mode_t mode)
-{
-	int	fd;
-
-	unlink(path);
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600)) == -1 ||
-	    write(fd, text, strlen(text)) != (ssize_t)strlen(text) ||
-	    fchmod(fd, mode) == -1)
-		abort();
-	close(fd);
-}
 
 /* The whole file as text. */
 static char *
@@ -172,6 +145,7 @@ test_nul(void)
 static void
 test_files(void)
 {
+	const char	*half = "sanctum-keyring 1\nflock cafeba00\n";
 	struct keyring	 kr;
 	struct stat	 st;
 	uint8_t		 kek[32];
@@ -180,15 +154,15 @@ test_files(void)
 	pid_t		 pid;
 	int		 status;
 
-	CHECK(keyring_load(&kr, at("none"), &missing, err, sizeof(err)) == 0 &&
+	CHECK(keyring_load(&kr, scratch_at("none"), &missing, err, sizeof(err)) == 0 &&
 	    missing == 1 && kr.nflocks == 0, "a missing keyring is empty");
-	put(at("kr"), good, 0600);
-	CHECK(keyring_load(&kr, at("kr"), &missing, err, sizeof(err)) == 0 &&
+	scratch_put(scratch_at("kr"), good, strlen(good), 0600);
+	CHECK(keyring_load(&kr, scratch_at("kr"), &missing, err, sizeof(err)) == 0 &&
 	    !missing && kr.nflocks == 2, "load: %s", err);
-	CHECK(keyring_save(&kr, at("saved"), err, sizeof(err)) == 0 &&
-	    strcmp(slurp(at("saved")), good) == 0, "saved byte for byte");
-	CHECK(stat(at("saved"), &st) == 0 && (st.st_mode & 0777) == 0600 &&
-	    access(at("saved.new"), F_OK) == -1, "0600, no .new left");
+	CHECK(keyring_save(&kr, scratch_at("saved"), err, sizeof(err)) == 0 &&
+	    strcmp(slurp(scratch_at("saved")), good) == 0, "saved byte for byte");
+	CHECK(stat(scratch_at("saved"), &st) == 0 && (st.st_mode & 0777) == 0600 &&
+	    access(scratch_at("saved.new"), F_OK) == -1, "0600, no .new left");
 	memset(kek, 0x11, sizeof(kek));
 	CHECK(keyring_set(&kr, 0x1200, 0x05, kek) == 0 &&
 	    keyring_set(&kr, 0x1201, 0x05, kek) == -1 &&
@@ -196,31 +170,31 @@ test_files(void)
 	CHECK(keyring_del(&kr, 0xdeadbeefcafeba00ULL, 0xff) == 1 &&
 	    keyring_del(&kr, 0xdeadbeefcafeba00ULL, 0xff) == 0 &&
 	    kr.nflocks == 2, "deleting the last KEK drops the flock");
-	CHECK(keyring_save(&kr, at("saved"), err, sizeof(err)) == 0 &&
-	    strcmp(slurp(at("saved")), "sanctum-keyring 1\nflock 1200\n"
+	CHECK(keyring_save(&kr, scratch_at("saved"), err, sizeof(err)) == 0 &&
+	    strcmp(slurp(scratch_at("saved")), "sanctum-keyring 1\nflock 1200\n"
 	    "kek 05 1111111111111111111111111111111111111111111111111111111111"
 	    "111111\nflock cafeba00\nkek 01 " KEK64 "\nkek ca cacacacacacacaca"
 	    "cacacacacacacacacacacacacacacacacacacacacacacaca\nend\n") == 0,
-	    "rewritten in order: %s", slurp(at("saved")));
+	    "rewritten in order: %s", slurp(scratch_at("saved")));
 	keyring_free(&kr);
 
-	chmod(at("kr"), 0640);
-	CHECK(keyring_load(&kr, at("kr"), &missing, err, sizeof(err)) == -1 &&
+	chmod(scratch_at("kr"), 0640);
+	CHECK(keyring_load(&kr, scratch_at("kr"), &missing, err, sizeof(err)) == -1 &&
 	    strstr(err, "chmod 600") != NULL, "group-readable refused: %s",
 	    err);
-	chmod(at("kr"), 0600);
-	unlink(at("link"));
-	CHECK(symlink(at("kr"), at("link")) == 0 &&
-	    keyring_load(&kr, at("link"), &missing, err, sizeof(err)) == -1,
+	chmod(scratch_at("kr"), 0600);
+	unlink(scratch_at("link"));
+	CHECK(symlink(scratch_at("kr"), scratch_at("link")) == 0 &&
+	    keyring_load(&kr, scratch_at("link"), &missing, err, sizeof(err)) == -1,
 	    "a symlink is refused");
-	put(at("kr"), "sanctum-keyring 1\nflock cafeba00\n", 0600);
-	CHECK(keyring_load(&kr, at("kr"), &missing, err, sizeof(err)) == -1 &&
+	scratch_put(scratch_at("kr"), half, strlen(half), 0600);
+	CHECK(keyring_load(&kr, scratch_at("kr"), &missing, err, sizeof(err)) == -1 &&
 	    strstr(err, "/kr:2: ") != NULL, "FILE:LINE: %s", err);
 
-	CHECK((fd = keyring_lock(at("kr"), err, sizeof(err))) != -1,
+	CHECK((fd = keyring_lock(scratch_at("kr"), err, sizeof(err))) != -1,
 	    "lock: %s", err);
 	if ((pid = fork()) == 0) {
-		int	lfd = open(at("kr.lock"), O_RDWR);
+		int	lfd = open(scratch_at("kr.lock"), O_RDWR);
 
 		_exit(lfd != -1 && flock(lfd, LOCK_EX | LOCK_NB) == -1 &&
 		    errno == EWOULDBLOCK ? 0 : 1);
@@ -239,15 +213,14 @@ main(void)
 	    "link" };
 	size_t		 i;
 
-	snprintf(dir, sizeof(dir), "/tmp/keyring.XXXXXX");
-	if (sanctum_crypto_init() == -1 || mkdtemp(dir) == NULL)
+	if (sanctum_crypto_init() == -1 || scratch_create("keyring") == -1)
 		return (1);
 	test_parse();
 	test_refusals();
 	test_nul();
 	test_files();
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		unlink(at(names[i]));
-	rmdir(dir);
+		unlink(scratch_at(names[i]));
+	rmdir(scratch_dir);
 	return (check_report("keyring"));
 }

@@ -17,7 +17,6 @@
 #include "cathedralctl.h"
 #include "check.h"
 
-static char	dir[64];
 
 /* Owner uid of a path, -1 when it does not exist. */
 static long
@@ -30,18 +29,6 @@ owner_of(const char *path)
 	return ((long)st.st_uid);
 }
 
-/* A path in the scratch directory. */
-static const char *
-at(const char *name)
-{
-	static char	buf[4][512];
-	static int	i;
-
-	i = (i + 1) % 4;
-	snprintf(buf[i], sizeof(buf[i]), "%s/%s", dir, name);
-	return (buf[i]);
-}
-
 /* The helper itself: effective ids while the database is open. */
 static void
 test_helper(uid_t uid)
@@ -51,24 +38,24 @@ test_helper(uid_t uid)
 	char			 err[512];
 
 	memset(&o, 0, sizeof(o));
-	CHECK(ctl_owner_become(&o, at("c.db"), err, sizeof(err)) == 0,
+	CHECK(ctl_owner_become(&o, scratch_at("c.db"), err, sizeof(err)) == 0,
 	    "become: %s", err);
 	CHECK(o.active && geteuid() == uid, "acting as uid %u (euid %u)",
 	    (unsigned int)uid, (unsigned int)geteuid());
-	db = db_open(at("c.db"), DB_OPEN_RWC, err, sizeof(err));
+	db = db_open(scratch_at("c.db"), DB_OPEN_RWC, err, sizeof(err));
 	CHECK(db != NULL, "open as owner: %s", err);
 	if (db != NULL) {
 		CHECK(db_migrate(db) == 0 && db_flock_add(db, "test",
 		    0xcafeba00, "") == DB_ADDED, "write as owner: %s",
 		    db_error(db));
-		CHECK(owner_of(at("c.db")) == (long)uid, "new db is the "
+		CHECK(owner_of(scratch_at("c.db")) == (long)uid, "new db is the "
 		    "directory owner's");
-		CHECK(owner_of(at("c.db-wal")) == (long)uid,
+		CHECK(owner_of(scratch_at("c.db-wal")) == (long)uid,
 		    "-wal owned by uid %u (%ld)", (unsigned int)uid,
-		    owner_of(at("c.db-wal")));
-		CHECK(owner_of(at("c.db-shm")) == (long)uid,
+		    owner_of(scratch_at("c.db-wal")));
+		CHECK(owner_of(scratch_at("c.db-shm")) == (long)uid,
 		    "-shm owned by uid %u (%ld)", (unsigned int)uid,
-		    owner_of(at("c.db-shm")));
+		    owner_of(scratch_at("c.db-shm")));
 		db_close(db);
 	}
 	ctl_owner_restore(&o);
@@ -82,13 +69,13 @@ check_no_root_files(const char *when)
 	struct dirent	*de;
 	DIR		*d;
 
-	if ((d = opendir(dir)) == NULL)
+	if ((d = opendir(scratch_dir)) == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.' || strcmp(de->d_name, "settings") ==
 		    0 || strcmp(de->d_name, "secret") == 0)
 			continue;
-		CHECK(owner_of(at(de->d_name)) != 0, "%s: %s is root's", when,
+		CHECK(owner_of(scratch_at(de->d_name)) != 0, "%s: %s is root's", when,
 		    de->d_name);
 	}
 	closedir(d);
@@ -102,23 +89,23 @@ test_binary(const char *ctl, uid_t uid)
 	FILE	*fp;
 
 	snprintf(cmd, sizeof(cmd), "%s --db %s init >/dev/null", ctl,
-	    at("c.db"));
+	    scratch_at("c.db"));
 	CHECK(system(cmd) == 0, "init as root");
 	check_no_root_files("after init");
-	if ((fp = fopen(at("settings"), "w")) == NULL)
+	if ((fp = fopen(scratch_at("settings"), "w")) == NULL)
 		abort();
 	fprintf(fp, "federate 192.0.2.7 4500\nflock cafeba00 {\n}\n");
 	fclose(fp);
-	mkdir(at("secret"), 0700);
+	mkdir(scratch_at("secret"), 0700);
 	snprintf(cmd, sizeof(cmd), "%s --db %s import --settings %s "
-	    "--secretdir %s >/dev/null", ctl, at("c.db"), at("settings"),
-	    at("secret"));
+	    "--secretdir %s >/dev/null", ctl, scratch_at("c.db"), scratch_at("settings"),
+	    scratch_at("secret"));
 	CHECK(system(cmd) == 0, "import as root");
-	CHECK(owner_of(at("c.db")) == (long)uid, "db still nobody's");
+	CHECK(owner_of(scratch_at("c.db")) == (long)uid, "db still nobody's");
 	check_no_root_files("after import");
-	CHECK(owner_of(at("c.db-wal")) == -1 || owner_of(at("c.db-wal")) ==
+	CHECK(owner_of(scratch_at("c.db-wal")) == -1 || owner_of(scratch_at("c.db-wal")) ==
 	    (long)uid, "-wal not root's");
-	CHECK(owner_of(at("c.db-shm")) == -1 || owner_of(at("c.db-shm")) ==
+	CHECK(owner_of(scratch_at("c.db-shm")) == -1 || owner_of(scratch_at("c.db-shm")) ==
 	    (long)uid, "-shm not root's");
 }
 
@@ -126,7 +113,6 @@ int
 main(int argc, char **argv)
 {
 	struct passwd	*pw;
-	char		 cmd[128];
 	int		 ret;
 
 	if (argc != 2)
@@ -139,14 +125,12 @@ main(int argc, char **argv)
 		printf("owner: skipped, no user 'nobody'\n");
 		return (77);
 	}
-	snprintf(dir, sizeof(dir), "/tmp/sanctum-owner-XXXXXX");
-	if (mkdtemp(dir) == NULL || chown(dir, pw->pw_uid, pw->pw_gid) == -1)
+	if (scratch_create("sanctum-owner") == -1 || chown(scratch_dir, pw->pw_uid, pw->pw_gid) == -1)
 		return (1);
 	test_helper(pw->pw_uid);
 	test_binary(argv[1], pw->pw_uid);
 	ret = check_report("owner");
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	if (scratch_remove() == -1)
 		ret = 1;
 	return (ret);
 }
