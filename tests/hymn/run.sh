@@ -593,11 +593,19 @@ if [ -x "$ctl" ] && [ -x "$build/sanctum" ]; then
 	ok "bundle: --force" enroll --bundle "$B" --passphrase-file "$work/pass" --out "$work/d" --force
 	[ "$(cat "$work/d"/* | cksum)" = "$sum" ] && pass || fail "bundle: --force did not restore the files"
 	ls "$work/d"/*.new >/dev/null 2>&1 && fail "bundle: .new files left" || pass
-	# All or none: the configuration's name taken by a directory.
+	# All or none: the configuration's name (written last) taken by a
+	# directory; with --force the files it had already replaced come back.
 	mkdir -p "$work/p/cafeba00-07-00.conf/x"
+	for f in id-$cs cosk-$cs kek-cafeba00-07; do
+		printf 'old %s' "$f" >"$work/p/$f"
+	done
+	old=$(cat "$work/p/id-$cs" "$work/p/cosk-$cs" "$work/p/kek-cafeba00-07" | cksum)
 	refuse "bundle: one file fails" "rename" enroll --bundle "$B" --passphrase-file "$work/pass" --out "$work/p" --force
-	[ "$(ls -A "$work/p")" = cafeba00-07-00.conf ] && pass ||
+	[ "$(ls -A "$work/p" | sort | tr '\n' ' ')" = "cafeba00-07-00.conf cosk-$cs id-$cs kek-cafeba00-07 " ] && pass ||
 	    fail "bundle: a failed write left $(ls -A "$work/p")"
+	[ "$(cat "$work/p/id-$cs" "$work/p/cosk-$cs" "$work/p/kek-cafeba00-07" | cksum)" = "$old" ] && pass ||
+	    fail "bundle: a failed --force write did not put the old files back"
+	rm -f "$work/p/id-$cs" "$work/p/cosk-$cs" "$work/p/kek-cafeba00-07"
 	# Without --out: the recorded directory, created 0700; it starts as is.
 	ok "bundle into its directory" enroll --bundle "$B" --passphrase-file "$work/pass"
 	[ "$(stat -c %a "$N")" = 700 ] && pass || fail "bundle: directory mode"
