@@ -199,6 +199,7 @@ cath_enroll_done(struct cath_enroll_job *j)
 	} else {
 		cath_count(j->status == DB_TOKEN_USED ? CC_ENROLL_USED :
 		    j->status == DB_TOKEN_EXPIRED ? CC_ENROLL_EXPIRED :
+		    j->status == DB_TOKEN_UNKNOWN ? CC_ENROLL_UNKNOWN :
 		    CC_ENROLL_FAILED);
 	}
 	sanctum_wipe(j, sizeof(*j));

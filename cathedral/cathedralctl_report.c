@@ -779,7 +779,7 @@ report_html_file(struct ctl *ctl, const struct report *r, const char *path)
 	}
 	if (report_html(r, fp) == -1)
 		ret = ctl_error(ctl, "%s: out of memory", path);
-	if (fclose(fp) != 0 && ret == 0)
+	if ((ferror(fp) | fclose(fp)) != 0 && ret == 0)
 		ret = ctl_error(ctl, "%s: write failed", path);
 	return (ret);
 }
@@ -849,6 +849,8 @@ ctl_report(struct ctl *ctl, int argc, char **argv)
 		ret = report_json(&r, stdout) == -1;
 	else if (ret == 0 && html == NULL && report_text(&r, stdout) == -1)
 		ret = ctl_error(ctl, "out of memory");
+	if (ret == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+		ret = ctl_error(ctl, "standard output: write failed");
 	report_free(&r);
 	return (ret);
 }

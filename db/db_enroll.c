@@ -59,6 +59,7 @@ db_tokens(struct db *db, int64_t now, db_token_cb cb, void *arg)
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		ret = db_sqlerr(db, "tokens");
 	sqlite3_finalize(st);
+	sanctum_wipe(&t, sizeof(t));
 	return (ret);
 }
 

@@ -36,7 +36,6 @@
 
 /* Online redemption messages (docs/enrollment.md, "Redeeming a token"). */
 #define ENROLL_MAGIC		"SCENROLL"
-#define ENROLL_MAGIC_U64	0x5343454e524f4c4cULL
 #define ENROLL_VERSION		1
 #define ENROLL_TYPE_REQUEST	1
 #define ENROLL_TYPE_REPLY	2
