@@ -77,7 +77,7 @@ revoked_refused() {
 }
 check "the revoked node's offers are refused" wait_until 10 revoked_refused
 gen2=$(grep -Eo 'generation [0-9a-f]{8}' "$W/revoke.log" | awk '{ print $2 }' | head -1)
-check "the revoke made a new generation (${gen2:-none})" [ -n "$gen2" ] && [ "$gen2" != "$gen1" ]
+check "the revoke made a new generation (${gen2:-none})" [ -n "$gen2" -a "$gen2" != "$gen1" ]
 check "node a installs it within 20 s" \
     wait_until 20 grep -q "ambry generation $gen2 installed" "$W/a.log"
 check "node b never gets it" bash -c "! grep -q 'ambry generation $gen2 installed' $W/b.log"

@@ -163,9 +163,7 @@ main(void)
 		return (1);
 	test_round_trip();
 	test_passphrase();
-	unlink(scratch_at("node.bundle"));
-	unlink(scratch_at("link.bundle"));
-	unlink(scratch_at("pass"));
-	rmdir(scratch_dir);
+	if (scratch_remove() == -1)
+		return (1);
 	return (check_report("enroll_bundle"));
 }

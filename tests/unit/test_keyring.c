@@ -209,18 +209,13 @@ test_files(void)
 int
 main(void)
 {
-	const char	*names[] = { "kr", "kr.lock", "saved", "saved.lock",
-	    "link" };
-	size_t		 i;
-
 	if (sanctum_crypto_init() == -1 || scratch_create("keyring") == -1)
 		return (1);
 	test_parse();
 	test_refusals();
 	test_nul();
 	test_files();
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		unlink(scratch_at(names[i]));
-	rmdir(scratch_dir);
+	if (scratch_remove() == -1)
+		return (1);
 	return (check_report("keyring"));
 }
