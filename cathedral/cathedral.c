@@ -102,14 +102,11 @@ void
 cath_send(struct sanctum_packet *pkt, uint32_t ip, uint16_t port,
     const uint8_t *shroud_key)
 {
-	uint8_t	id[16], seed[16];
 	size_t	len;
 
 	if (cath->cfg->shroud) {
-		sanctum_random_bytes(id, sizeof(id));
-		sanctum_random_bytes(seed, sizeof(seed));
 		if (shroud_key == NULL || sanctum_shroud(pkt->buf, pkt->length,
-		    SANCTUM_PACKET_SIZE, shroud_key, id, seed,
+		    SANCTUM_PACKET_SIZE, shroud_key, NULL, NULL,
 		    cath->cfg->cathedral_mtu, &len) == -1) {
 			packet_put(pkt);
 			return;

@@ -73,8 +73,7 @@ static int
 shroud_packet(const struct sanctum_config *cfg, struct sanctum_packet *pkt,
     const struct sockaddr_in *to)
 {
-	uint8_t		rid[16], rseed[16];
-	const uint8_t	*key, *id, *seed;
+	const uint8_t	*key, *id = NULL, *seed = NULL;
 	size_t		len;
 	uint16_t	mtu = atomic_load(&sanctum->state->mtu_size);
 
@@ -87,11 +86,7 @@ shroud_packet(const struct sanctum_config *cfg, struct sanctum_packet *pkt,
 	} else {
 		if (!shroud.peer_valid)
 			return (-1);
-		sanctum_random_bytes(rid, sizeof(rid));
-		sanctum_random_bytes(rseed, sizeof(rseed));
 		key = shroud.peer_key;
-		id = rid;
-		seed = rseed;
 	}
 	if (sanctum_shroud(pkt->buf, pkt->length, SANCTUM_PACKET_SIZE, key, id,
 	    seed, mtu, &len) == -1)

@@ -65,15 +65,23 @@ sanctum_shroud_apply(uint8_t *dgram, size_t plen, size_t cap,
 	return (0);
 }
 
-/* Shroud with the given id and seed_id, fresh seed_data and random padding. */
+/*
+ * Shroud with the given id and seed_id (NULL for both: random ones), fresh
+ * seed_data and random padding. Random header bytes come from one call:
+ * this runs per packet, and each call is a system call.
+ */
 int
 sanctum_shroud(uint8_t *dgram, size_t plen, size_t cap, const uint8_t key[32],
     const uint8_t id[16], const uint8_t seed_id[16], size_t mtu,
     size_t *outlen)
 {
-	memcpy(dgram, id, 16);
-	memcpy(dgram + 16, seed_id, 16);
-	sanctum_random_bytes(dgram + 32, 16);
+	if (id == NULL || seed_id == NULL) {
+		sanctum_random_bytes(dgram, 48);
+	} else {
+		memcpy(dgram, id, 16);
+		memcpy(dgram + 16, seed_id, 16);
+		sanctum_random_bytes(dgram + 32, 16);
+	}
 	return (sanctum_shroud_apply(dgram, plen, cap, key,
 	    sanctum_shroud_padding(plen, mtu), outlen));
 }
