@@ -12,7 +12,6 @@
 
 #include "offload.h"
 #include "sanctum.h"
-#include "udp_batch.h"
 
 #define PAYLOAD(pkt)		(PACKET_DATA(pkt) + SANCTUM_DATA_HDR_LEN)
 #define PAYLOAD_ROOM		(SANCTUM_PACKET_SIZE - SANCTUM_PACKET_HEAD - \

@@ -23,6 +23,19 @@ packet_get(void)
 	return (p);
 }
 
+/*
+ * Buffers free in the pool right now (head first: never negative); the
+ * receivers size their batches by it.
+ */
+uint64_t
+pool_free(void)
+{
+	uint64_t	head;
+
+	head = atomic_load(&sanctum->free->head);
+	return (atomic_load(&sanctum->free->tail) - head);
+}
+
 /* Give a buffer back. */
 void
 packet_put(struct sanctum_packet *p)

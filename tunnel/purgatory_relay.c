@@ -105,14 +105,6 @@ relay_send_failed(int err, int datagrams)
 	counter_add(CTR_TX_SEND_ERROR, (uint64_t)datagrams);
 }
 
-/* Whether two packets go to the same address. */
-static int
-same_target(const struct sanctum_packet *a, const struct sanctum_packet *b)
-{
-	return (a->addr.sin_addr.s_addr == b->addr.sin_addr.s_addr &&
-	    a->addr.sin_port == b->addr.sin_port);
-}
-
 /*
  * Send one gathered batch to each packet's address; buffers go back. The
  * packets are queued grouped by address (in order within each), so what
@@ -127,7 +119,8 @@ relay_send(struct udp_send *tx, struct sanctum_packet **pkts, int n)
 		if (queued[i])
 			continue;
 		for (j = i; j < n; j++) {
-			if (queued[j] || !same_target(pkts[i], pkts[j]))
+			if (queued[j] || !udp_same_target(&pkts[i]->addr,
+			    &pkts[j]->addr))
 				continue;
 			udp_send_add(tx, (pkts[j]->flags & PACKET_F_SHROUDED) ?
 			    pkts[j]->buf : PACKET_DATA(pkts[j]),

@@ -13,7 +13,6 @@
 #include "udp_batch.h"
 
 #define IDENTITY_ROTATE		300	/* seconds between shroud identities */
-#define TX_BATCH		UDP_SEND_MAX	/* datagrams gathered per send */
 
 /* Shroud state of the sending side. */
 struct tx_shroud {
@@ -134,10 +133,10 @@ gather(struct sanctum_packet **pkts)
 {
 	int	n = 0;
 
-	while (n < TX_BATCH && sanctum->rings[SHM_RING_OFFER] != NULL &&
+	while (n < UDP_SEND_MAX && sanctum->rings[SHM_RING_OFFER] != NULL &&
 	    (pkts[n] = packet_take(SHM_RING_OFFER)) != NULL)
 		n++;
-	while (n < TX_BATCH &&
+	while (n < UDP_SEND_MAX &&
 	    (pkts[n] = packet_take(SHM_RING_PURGATORY)) != NULL)
 		n++;
 	return (n);
@@ -180,7 +179,7 @@ purgatory_tx_main(struct sanctum_proc *p)
 	const int		keep[] = { SHM_SLOT_STX, SHM_RING_OFFER,
 				    SHM_RING_PURGATORY };
 	const int		fds[] = { p->udp_fd };
-	struct sanctum_packet	*pkts[TX_BATCH];
+	struct sanctum_packet	*pkts[UDP_SEND_MAX];
 	int			n;
 
 	shroud_init(p->cfg);

@@ -211,6 +211,7 @@ int		 ring_empty(struct ring *);
 /* pool.c */
 struct sanctum_packet *packet_get(void);
 void		 packet_put(struct sanctum_packet *);
+uint64_t	 pool_free(void);
 uint32_t	 packet_index(const struct sanctum_packet *);
 struct sanctum_packet *packet_at(uint32_t);
 int		 packet_send_to(enum shm_object ring, struct sanctum_packet *,

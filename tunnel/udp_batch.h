@@ -52,10 +52,11 @@ void	udp_send_init(struct udp_send *, int fd, void (*failed)(int, int));
 void	udp_send_add(struct udp_send *, void *data, size_t len,
 	    struct sockaddr_in *to);
 void	udp_send_flush(struct udp_send *);
+int	udp_same_target(const struct sockaddr_in *,
+	    const struct sockaddr_in *);
 
 void	udp_recv_init(struct udp_recv *, int fd, size_t head, int gro);
 int	udp_recv(struct udp_recv *);
 struct sanctum_packet *udp_recv_next(struct udp_recv *, size_t *len);
-uint64_t pool_free(void);
 
 #endif

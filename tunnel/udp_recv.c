@@ -33,19 +33,6 @@ udp_recv_init(struct udp_recv *r, int fd, size_t head, int gro)
 	    sizeof(one)) == 0;
 }
 
-/*
- * Buffers free in the pool right now (head first: never negative); the
- * receivers size their batches by it.
- */
-uint64_t
-pool_free(void)
-{
-	uint64_t	head;
-
-	head = atomic_load(&sanctum->free->head);
-	return (atomic_load(&sanctum->free->tail) - head);
-}
-
 /* No buffer is free: give the processes downstream a moment to drain. */
 static void
 pool_wait(void)

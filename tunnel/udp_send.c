@@ -99,8 +99,8 @@ send_batch(struct udp_send *s, struct mmsghdr *msgs, const int *segs,
 }
 
 /* Whether two datagrams go to the same address. */
-static int
-same_target(const struct sockaddr_in *a, const struct sockaddr_in *b)
+int
+udp_same_target(const struct sockaddr_in *a, const struct sockaddr_in *b)
 {
 	return (a->sin_addr.s_addr == b->sin_addr.s_addr &&
 	    a->sin_port == b->sin_port);
@@ -123,7 +123,7 @@ gso_run(const struct udp_send *s, int i)
 	while (j < s->count && j - i < UDP_GSO_SEGS &&
 	    s->iov[j - 1].iov_len == size && s->iov[j].iov_len <= size &&
 	    total + s->iov[j].iov_len <= UDP_GSO_BYTES &&
-	    same_target(s->to[j], s->to[i]))
+	    udp_same_target(s->to[j], s->to[i]))
 		total += s->iov[j++].iov_len;
 	return (j - i);
 }
