@@ -12,9 +12,6 @@
 
 #include "cathedral.h"
 
-#define REQ_HDR		ENROLL_MSG_HDR
-#define REQ_PLAIN	(ENROLL_REQUEST_LEN - REQ_HDR - SANCTUM_TAG_LEN)
-#define REP_FIXED	ENROLL_REPLY_FIXED
 #define SEED_KEEP_MS	((2 * ENROLL_WINDOW + 5) * 1000)	/* see seed_fresh */
 
 /* A CS id unused in the flock (random, as enroll draws them). */
@@ -59,34 +56,30 @@ reply(const struct sockaddr_in *to, const uint8_t lookup[16],
 {
 	struct sanctum_packet	*pkt;
 	uint8_t			key[32], nonce[SANCTUM_NONCE_LEN], *d, *b;
-	size_t			plain = REP_FIXED + sealed_len;
+	size_t			plain = ENROLL_REPLY_FIXED + sealed_len;
 
-	if (REQ_HDR + plain + SANCTUM_TAG_LEN > ENROLL_REQUEST_LEN ||
+	if (ENROLL_MSG_HDR + plain + SANCTUM_TAG_LEN > ENROLL_REQUEST_LEN ||
 	    (pkt = packet_get()) == NULL)
 		return;
 	d = PACKET_DATA(pkt);
-	memcpy(d, ENROLL_MAGIC, 8);
-	d[8] = ENROLL_VERSION;
-	d[9] = ENROLL_TYPE_REPLY;
-	memcpy(d + 10, lookup, 16);
-	memcpy(d + 26, seed, ENROLL_SEED_LEN);
-	b = d + REQ_HDR;
+	enroll_message_header(d, ENROLL_TYPE_REPLY, lookup, seed);
+	b = d + ENROLL_MSG_HDR;
 	put_be32(b, csid);
 	put_be64(b + 4, flock);
 	b[12] = peer;
 	memcpy(b + 13, cs, 32);
 	put_be16(b + 45, (uint16_t)sealed_len);
-	memcpy(b + REP_FIXED, sealed, sealed_len);
+	memcpy(b + ENROLL_REPLY_FIXED, sealed, sealed_len);
 	sanctum_fixed_nonce(nonce);
 	if (enroll_message_key(key, verifier, seed, ENROLL_LABEL_REPLY) == -1 ||
-	    sanctum_aead_oneshot_seal(key, b, plain, d, REQ_HDR, nonce,
+	    sanctum_aead_oneshot_seal(key, b, plain, d, ENROLL_MSG_HDR, nonce,
 	    b + plain) == -1) {
 		sanctum_wipe(key, sizeof(key));
 		packet_put(pkt);
 		return;
 	}
 	sanctum_wipe(key, sizeof(key));
-	pkt->length = (uint32_t)(REQ_HDR + plain + SANCTUM_TAG_LEN);
+	pkt->length = (uint32_t)(ENROLL_MSG_HDR + plain + SANCTUM_TAG_LEN);
 	pkt->flags = 0;
 	cath_send_raw(pkt, to);
 }
@@ -121,7 +114,8 @@ cath_enroll(const uint8_t *d, size_t len, const struct sockaddr_in *from)
 {
 	struct cath_token	*t;
 	struct cath_ident	*id;
-	uint8_t			plain[REQ_PLAIN], key[32], nonce[SANCTUM_NONCE_LEN];
+	uint8_t			plain[ENROLL_REQUEST_PLAIN], key[32];
+	uint8_t			nonce[SANCTUM_NONCE_LEN];
 	uint64_t		ts, wall = (uint64_t)time(NULL);
 
 	if (len < ENROLL_REQUEST_LEN || d[8] != ENROLL_VERSION ||
@@ -133,15 +127,15 @@ cath_enroll(const uint8_t *d, size_t len, const struct sockaddr_in *from)
 		cath_count(CC_RATE_LIMITED);
 		return;
 	}
-	if ((t = table_find(&cath->conf->tokens, d + 10)) == NULL) {
+	if ((t = table_find(&cath->conf->tokens, d + ENROLL_OFF_LOOKUP)) == NULL) {
 		cath_count(CC_ENROLL_UNKNOWN);
 		return;
 	}
-	memcpy(plain, d + REQ_HDR, sizeof(plain));
+	memcpy(plain, d + ENROLL_MSG_HDR, sizeof(plain));
 	sanctum_fixed_nonce(nonce);
-	if (enroll_message_key(key, t->verifier, d + 26, ENROLL_LABEL_REQUEST) == -1 ||
-	    sanctum_aead_oneshot_open(key, plain, sizeof(plain), d, REQ_HDR,
-	    nonce, d + REQ_HDR + sizeof(plain)) == -1) {
+	if (enroll_message_key(key, t->verifier, d + ENROLL_OFF_SEED, ENROLL_LABEL_REQUEST) == -1 ||
+	    sanctum_aead_oneshot_open(key, plain, sizeof(plain), d, ENROLL_MSG_HDR,
+	    nonce, d + ENROLL_MSG_HDR + sizeof(plain)) == -1) {
 		sanctum_wipe(key, sizeof(key));
 		cath_count(CC_ENROLL_BAD_TAG);
 		return;
@@ -152,7 +146,7 @@ cath_enroll(const uint8_t *d, size_t len, const struct sockaddr_in *from)
 		cath_count(CC_ENROLL_STALE);
 		return;
 	}
-	if (!seed_fresh(d + 26)) {
+	if (!seed_fresh(d + ENROLL_OFF_SEED)) {
 		cath_count(CC_ENROLL_REPLAY);
 		return;
 	}
@@ -164,7 +158,7 @@ cath_enroll(const uint8_t *d, size_t len, const struct sockaddr_in *from)
 			return;
 		}
 		cath_count(CC_ENROLL_RESENT);
-		reply(from, d + 10, d + 26, t->verifier, t->used_csid, t->flock,
+		reply(from, d + ENROLL_OFF_LOOKUP, d + ENROLL_OFF_SEED, t->verifier, t->used_csid, t->flock,
 		    t->peer, id->cs, t->sealed, t->sealed_len);
 		return;
 	}
@@ -176,7 +170,7 @@ cath_enroll(const uint8_t *d, size_t len, const struct sockaddr_in *from)
 		cath_count(CC_ENROLL_PENDING);
 		return;
 	}
-	queue_job(t, d + 10, d + 26, plain + 8, from);
+	queue_job(t, d + ENROLL_OFF_LOOKUP, d + ENROLL_OFF_SEED, plain + 8, from);
 }
 
 /* A redemption the database thread finished: answer, or count why not. */

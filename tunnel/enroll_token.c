@@ -143,6 +143,22 @@ enroll_token_wrap_key(const uint8_t token[ENROLL_TOKEN_LEN], uint8_t out[32])
 	return (enroll_kmac(token, ENROLL_LABEL_WRAP, out, 32));
 }
 
+_Static_assert(ENROLL_REQUEST_PLAIN ==
+    ENROLL_REQUEST_LEN - ENROLL_MSG_HDR - SANCTUM_TAG_LEN,
+    "a request's sealed part leaves room for one tag");
+
+/* The header both redemption messages start with (their associated data). */
+void
+enroll_message_header(uint8_t *d, uint8_t type,
+    const uint8_t lookup[ENROLL_LOOKUP_LEN], const uint8_t seed[ENROLL_SEED_LEN])
+{
+	memcpy(d, ENROLL_MAGIC, 8);
+	d[8] = ENROLL_VERSION;
+	d[9] = type;
+	memcpy(d + ENROLL_OFF_LOOKUP, lookup, ENROLL_LOOKUP_LEN);
+	memcpy(d + ENROLL_OFF_SEED, seed, ENROLL_SEED_LEN);
+}
+
 /*
  * The key of one online redemption message: both sides hold the verifier
  * (the node from the token, the cathedral from its database), and each

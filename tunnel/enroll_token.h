@@ -42,6 +42,10 @@
 #define ENROLL_REQUEST_LEN	600
 #define ENROLL_SEED_LEN		32
 #define ENROLL_MSG_HDR		58	/* magic, version, type, lookup, seed */
+#define ENROLL_OFF_LOOKUP	10	/* the lookup in the header */
+#define ENROLL_OFF_SEED		26	/* the seed in the header */
+#define ENROLL_REQUEST_PLAIN	(ENROLL_REQUEST_LEN - ENROLL_MSG_HDR - 16)
+					/* a request's sealed part, tag aside */
 #define ENROLL_REPLY_FIXED	47	/* csid, flock, peer, secret, length */
 #define ENROLL_WINDOW		60	/* seconds of clock difference */
 #define ENROLL_LABEL_REQUEST	"SANCTUM-C.ENROLL.REQUEST"
@@ -79,6 +83,9 @@ int	enroll_material_seal(const struct enroll_material *,
 int	enroll_message_key(uint8_t key[32],
 	    const uint8_t verifier[ENROLL_VERIFIER_LEN], const uint8_t *seed,
 	    const char *label);
+void	enroll_message_header(uint8_t *d, uint8_t type,
+	    const uint8_t lookup[ENROLL_LOOKUP_LEN],
+	    const uint8_t seed[ENROLL_SEED_LEN]);
 int	enroll_material_open(struct enroll_material *,
 	    const uint8_t token[ENROLL_TOKEN_LEN], const uint8_t *sealed,
 	    size_t len);

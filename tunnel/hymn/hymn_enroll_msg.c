@@ -12,20 +12,6 @@
 #include "sanctum_crypto.h"
 #include "wire.h"
 
-#define REQ_PLAIN	(ENROLL_REQUEST_LEN - ENROLL_MSG_HDR - SANCTUM_TAG_LEN)
-
-/* The header both messages start with. */
-static void
-header(uint8_t *d, uint8_t type, const uint8_t lookup[ENROLL_LOOKUP_LEN],
-    const uint8_t seed[ENROLL_SEED_LEN])
-{
-	memcpy(d, ENROLL_MAGIC, 8);
-	d[8] = ENROLL_VERSION;
-	d[9] = type;
-	memcpy(d + 10, lookup, ENROLL_LOOKUP_LEN);
-	memcpy(d + 26, seed, ENROLL_SEED_LEN);
-}
-
 /*
  * A request: the wall-clock time and the COSK public key, padded to the
  * size of the largest reply so the cathedral never answers with more.
@@ -39,14 +25,15 @@ hymn_enroll_request(uint8_t out[ENROLL_REQUEST_LEN],
 	int		ret = -1;
 
 	memset(out, 0, ENROLL_REQUEST_LEN);
-	header(out, ENROLL_TYPE_REQUEST, ask->lookup, seed);
+	enroll_message_header(out, ENROLL_TYPE_REQUEST, ask->lookup, seed);
 	b = out + ENROLL_MSG_HDR;
 	put_be64(b, now);
 	memcpy(b + 8, ask->pub, sizeof(ask->pub));
 	sanctum_fixed_nonce(nonce);
 	if (enroll_message_key(key, ask->verifier, seed,
 	    ENROLL_LABEL_REQUEST) == 0 && sanctum_aead_oneshot_seal(key, b,
-	    REQ_PLAIN, out, ENROLL_MSG_HDR, nonce, b + REQ_PLAIN) == 0)
+	    ENROLL_REQUEST_PLAIN, out, ENROLL_MSG_HDR, nonce,
+	    b + ENROLL_REQUEST_PLAIN) == 0)
 		ret = 0;
 	sanctum_wipe(key, sizeof(key));
 	return (ret);
@@ -70,7 +57,7 @@ hymn_enroll_reply_open(struct hymn_enroll_reply *r, const uint8_t *d,
 	memset(r, 0, sizeof(*r));
 	if (len < HYMN_ENROLL_REPLY_MIN || len > HYMN_ENROLL_REPLY_MAX)
 		return (-1);
-	header(hdr, ENROLL_TYPE_REPLY, ask->lookup, seed);
+	enroll_message_header(hdr, ENROLL_TYPE_REPLY, ask->lookup, seed);
 	if (memcmp(d, hdr, sizeof(hdr)) != 0)
 		return (-1);
 	n = len - ENROLL_MSG_HDR - SANCTUM_TAG_LEN;

@@ -59,7 +59,7 @@ answer(const uint8_t *d, size_t len, const struct seeds *s,
 	if (len < ENROLL_MSG_HDR)
 		return (-1);
 	for (i = 0; i < s->n; i++) {
-		if (memcmp(d + 26, s->seed[i], ENROLL_SEED_LEN) == 0)
+		if (memcmp(d + ENROLL_OFF_SEED, s->seed[i], ENROLL_SEED_LEN) == 0)
 			return (hymn_enroll_reply_open(r, d, len, ask,
 			    s->seed[i]));
 	}
