@@ -36,17 +36,19 @@ check "datagram lengths vary with the padding ($lengths distinct)" [ "$lengths" 
 kill -TERM "$(cat "$W/r.pid")"
 wait_until 10 sh -c "! kill -0 $PR" || die "right side did not stop"
 sed -i '/^shroud yes$/d' "$W/r.conf"
-drops() {
-	ctl "$1" counters | awk -F= '$1 != "rekeys" { s += $2 } END { print s + 0 }'
+# Either side sees only noise from the other (unmasked, it names no SPI
+# it knows): receive-side drops, not what the sending side counts.
+rx_drops() {
+	ctl "$1" counters | awk -F= '$1 ~ /^(rx|offer)-/ { s += $2 } END { print s + 0 }'
 }
-before=$(drops "$W/l.control")
+before=$(rx_drops "$W/l.control")
 start_bg PR2 r "$W/r2.log" "$SANCTUM" -c "$W/r.conf"
 wait_until 10 [ -S "$W/r.control" ] || die "unshrouded right side did not start"
 if wait_ping l 10.251.0.2 20; then
 	die "an unshrouded peer talked to a shrouded one"
 fi
 log "ok: no ping for 20 s between shrouded and unshrouded peers"
-after=$(drops "$W/l.control")
-check "the shrouded side counted drops ($before -> $after)" [ "$after" -gt "$before" ]
-r_drops=$(drops "$W/r.control")
-check "the unshrouded side counted drops ($r_drops)" [ "$r_drops" -gt 0 ]
+after=$(rx_drops "$W/l.control")
+check "the shrouded side counted receive drops ($before -> $after)" [ "$after" -gt "$before" ]
+r_drops=$(rx_drops "$W/r.control")
+check "the unshrouded side counted receive drops ($r_drops)" [ "$r_drops" -gt 0 ]
